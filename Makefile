@@ -1,0 +1,51 @@
+# Two commands for a fresh machine with Python 3.12+ and make: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format migrate seed serve-dev lock bench clean
+
+$(PY):
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Ironstride needs Python 3.12+"'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Stamp files: reinstall only when the lock changes.
+$(VENV)/.base-installed: requirements/base.lock | $(PY)
+	$(PY) -m pip install --quiet -r requirements/base.lock
+	touch $@
+
+$(VENV)/.dev-installed: requirements/dev.lock | $(PY)
+	$(PY) -m pip install --quiet -r requirements/dev.lock
+	touch $@ $(VENV)/.base-installed
+
+run: $(VENV)/.base-installed
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.dev-installed
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(VENV)/.dev-installed
+	$(PY) bench/plans_bench.py
+
+# Re-resolve the pinned versions after editing pyproject.toml's dependencies.
+lock: $(VENV)/.dev-installed
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.12 --no-header -q -o requirements/base.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.12 --no-header -q -o requirements/dev.lock
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache

@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from athletes.models import Athlete, Coach
+
+
+@admin.register(Coach)
+class CoachAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "user", "time_zone"]
+    list_filter = ["time_zone"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Athlete)
+class AthleteAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "coach",
+        "time_zone",
+        "training_window_start",
+        "training_window_end",
+        "load_increment_kg",
+        "is_active",
+    ]
+    list_filter = ["is_active", "coach", "time_zone"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user", "coach__user"]
+    raw_id_fields = ["user"]
+    actions = ["deactivate"]
+
+    @admin.action(description="Deactivate the selected athletes (they can no longer log in)")
+    def deactivate(self, request, queryset):
+        for athlete in queryset.select_related("user"):
+            athlete.deactivate()

@@ -1,0 +1,299 @@
+"""Demo data: one coach, twelve athletes across time zones, eight weeks of history up to the
+current week (plus next week's runs as a draft), with logged deadlift sets that progress and a
+current week where each rule in DOMAIN.md is broken by someone."""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from athletes.models import Athlete, Coach
+from plans.domain.weeks import iso_week_name, monday_of
+from plans.models import PlanStatus, WeeklyPlan
+from workouts.models import Exercise, LiftSession, LiftSet, RunKind, RunSession, SessionStatus
+
+COACH_USERNAME = "coach"
+COACH_PASSWORD = "ironstride-demo"
+ATHLETE_PASSWORD = "athlete-demo"
+HISTORY_WEEKS = 8
+WARMUPS = ((5, Decimal("0.4")), (3, Decimal("0.6")), (2, Decimal("0.8")))
+
+
+@dataclass(frozen=True)
+class DemoAthlete:
+    username: str
+    first_name: str
+    last_name: str
+    time_zone: str
+    window: tuple[time, time] = (time(6), time(21))
+    interval_days: tuple[int, ...] = (1,)  # weekday numbers, Monday = 0
+    interval_at: time = time(7)
+    deadlift_at: time = time(17)
+    start_load_kg: Decimal = Decimal("100")
+    # The rule this athlete's current week breaks, so the dashboard shows every flag.
+    breaks: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+ROSTER = [
+    DemoAthlete("anna", "Anna", "Berg", "Europe/Berlin", breaks="deadlift.missing"),
+    DemoAthlete(
+        "ben", "Ben", "Okafor", "Europe/London", interval_days=(1, 3), breaks="deadlift.too_many"
+    ),
+    DemoAthlete(
+        "chloe",
+        "Chloé",
+        "Martin",
+        "Europe/Berlin",
+        interval_at=time(18),
+        deadlift_at=time(7),
+        breaks="deadlift.too_close_to_intervals",
+    ),
+    DemoAthlete("dev", "Dev", "Patel", "America/New_York", breaks="deadlift.not_on_hard_day"),
+    DemoAthlete(
+        "emma",
+        "Emma",
+        "Walker",
+        "America/Los_Angeles",
+        window=(time(16), time(20, 30)),
+        interval_at=time(6, 30),
+        deadlift_at=time(18),
+        breaks="deadlift.sets_out_of_range",
+    ),
+    DemoAthlete(
+        "finn",
+        "Finn",
+        "Taylor",
+        "Pacific/Auckland",
+        interval_days=(2,),
+        start_load_kg=Decimal("120"),
+        breaks="deadlift.reps_out_of_range",
+    ),
+    DemoAthlete(
+        "greta",
+        "Greta",
+        "Nilsson",
+        "Europe/Berlin",
+        interval_days=(1, 4),
+        breaks="deadlift.high_reps",
+    ),
+    DemoAthlete(
+        "hiro",
+        "Hiro",
+        "Tanaka",
+        "Asia/Tokyo",
+        start_load_kg=Decimal("140"),
+        breaks="deadlift.to_failure",
+    ),
+    DemoAthlete("isla", "Isla", "Brown", "Pacific/Auckland", breaks="deadlift.too_easy"),
+    DemoAthlete(
+        "jonas",
+        "Jonas",
+        "Weber",
+        "Europe/Berlin",
+        window=(time(5, 30), time(8, 30)),
+        interval_days=(1,),
+        interval_at=time(18, 30),
+        deadlift_at=time(6),
+        start_load_kg=Decimal("110"),
+    ),
+    DemoAthlete(
+        "kate",
+        "Kate",
+        "Nguyen",
+        "America/Los_Angeles",
+        interval_days=(2, 4),
+        start_load_kg=Decimal("90"),
+    ),
+    DemoAthlete("liam", "Liam", "Murphy", "Europe/London", start_load_kg=Decimal("130")),
+]
+
+
+def floor_to(value: Decimal, step: Decimal) -> Decimal:
+    return (value // step) * step
+
+
+class Command(BaseCommand):
+    help = "Load the demo roster (running it again changes nothing)."
+
+    def handle(self, *args, **options):
+        User = get_user_model()
+        with transaction.atomic():
+            if User.objects.filter(username=COACH_USERNAME).exists():
+                self.stdout.write("Demo data already present; nothing changed.")
+            else:
+                self._seed(User, now=timezone.now())
+                self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write(
+            f"Coach login:    {COACH_USERNAME} / {COACH_PASSWORD}\n"
+            f"Athlete logins: {', '.join(a.username for a in ROSTER)} / {ATHLETE_PASSWORD}"
+        )
+
+    def _seed(self, User, *, now: datetime) -> None:
+        rng = random.Random(49)
+        coach_user = User.objects.create_user(
+            COACH_USERNAME, password=COACH_PASSWORD, first_name="Casey", last_name="Coach"
+        )
+        coach = Coach.objects.create(user=coach_user, time_zone="Europe/Berlin")
+        # Hashing a password is deliberately slow; the demo athletes share one hash.
+        probe = User()
+        probe.set_password(ATHLETE_PASSWORD)
+        for spec in ROSTER:
+            user = User.objects.create(
+                username=spec.username,
+                first_name=spec.first_name,
+                last_name=spec.last_name,
+                password=probe.password,
+            )
+            athlete = Athlete.objects.create(
+                user=user,
+                coach=coach,
+                time_zone=spec.time_zone,
+                training_window_start=spec.window[0],
+                training_window_end=spec.window[1],
+            )
+            self._seed_athlete(athlete, spec, now=now, rng=rng)
+
+    def _seed_athlete(self, athlete: Athlete, spec: DemoAthlete, *, now, rng) -> None:
+        tz = ZoneInfo(spec.time_zone)
+        this_monday = monday_of(now.astimezone(tz).date())
+        first_monday = this_monday - timedelta(weeks=HISTORY_WEEKS - 1)
+        for index in range(HISTORY_WEEKS + 1):
+            monday = first_monday + timedelta(weeks=index)
+            is_next_week = monday > this_monday
+            plan = WeeklyPlan.objects.create(
+                athlete=athlete,
+                week_start=monday,
+                status=PlanStatus.DRAFT if is_next_week else PlanStatus.PUBLISHED,
+                published_at=None if is_next_week else now,
+                coach_note="" if is_next_week else f"Week {iso_week_name(monday)}: keep it smooth.",
+            )
+            runs = self._runs(athlete, plan, spec, monday, tz, now=now, rng=rng)
+            RunSession.objects.bulk_create(runs)
+            if is_next_week:
+                continue  # next week is for the scheduler to fill
+            breaks = spec.breaks if monday == this_monday else self._history_break(index, spec)
+            self._deadlift(athlete, plan, spec, monday, tz, index, breaks, now=now)
+
+    @staticmethod
+    def _history_break(index: int, spec: DemoAthlete) -> str:
+        # A little imperfect history: two athletes had a rough week early on.
+        if index == 2 and spec.username == "ben":
+            return "deadlift.to_failure"
+        if index == 4 and spec.username == "kate":
+            return "deadlift.not_on_hard_day"
+        return ""
+
+    def _runs(self, athlete, plan, spec, monday: date, tz, *, now, rng) -> list[RunSession]:
+        def at(weekday: int, clock: time) -> datetime:
+            return datetime.combine(monday + timedelta(days=weekday), clock, tzinfo=tz)
+
+        planned: list[tuple[str, datetime, int, Decimal]] = []
+        for weekday in spec.interval_days:
+            planned.append((RunKind.INTERVAL, at(weekday, spec.interval_at), 60, Decimal("10")))
+        easy_days = [d for d in (0, 2, 4) if d not in spec.interval_days]
+        for weekday in easy_days:
+            planned.append((RunKind.EASY, at(weekday, time(7, 15)), 45, Decimal("8")))
+        planned.append((RunKind.LONG, at(6, time(9)), 100, Decimal("18")))
+        if spec.username in {"liam", "isla"}:
+            planned.append((RunKind.RECOVERY, at(5, time(8)), 30, Decimal("5")))
+        runs = []
+        for kind, start, minutes, distance in planned:
+            done = start + timedelta(minutes=minutes) <= now
+            runs.append(
+                RunSession(
+                    athlete=athlete,
+                    plan=plan,
+                    kind=kind,
+                    start=start,
+                    duration_minutes=minutes,
+                    distance_km=distance,
+                    status=SessionStatus.DONE if done else SessionStatus.PLANNED,
+                    actual_start=start + timedelta(minutes=rng.choice((0, 5, 10)))
+                    if done
+                    else None,
+                    actual_duration_minutes=minutes + rng.choice((-3, 0, 4)) if done else None,
+                )
+            )
+        return runs
+
+    def _deadlift(self, athlete, plan, spec, monday, tz, index, breaks, *, now) -> None:
+        if breaks == "deadlift.missing":
+            return
+        hard_day = spec.interval_days[0]
+        deadlift_day = hard_day
+        deadlift_at = spec.deadlift_at
+        if breaks == "deadlift.not_on_hard_day":
+            deadlift_day = 5  # Saturday holds no interval run
+        if breaks == "deadlift.too_close_to_intervals":
+            deadlift_at = (datetime.combine(monday, spec.interval_at) + timedelta(hours=3)).time()
+        start = datetime.combine(monday + timedelta(days=deadlift_day), deadlift_at, tzinfo=tz)
+        load = spec.start_load_kg + Decimal("2.5") * index
+        working_sets, reps, rir = 3, 3, 1
+        if breaks == "deadlift.sets_out_of_range":
+            working_sets = 5
+        elif breaks == "deadlift.reps_out_of_range":
+            reps = 5
+        elif breaks == "deadlift.high_reps":
+            reps, load = 12, floor_to(load * Decimal("0.6"), Decimal("2.5"))
+        elif breaks == "deadlift.to_failure":
+            rir = 0
+        elif breaks == "deadlift.too_easy":
+            rir = 3
+        sessions = [start]
+        if breaks == "deadlift.too_many":
+            sessions.append(start + timedelta(days=3))
+        for session_start in sessions:
+            self._lift_session(athlete, plan, session_start, load, working_sets, reps, rir, now=now)
+
+    def _lift_session(self, athlete, plan, start, load, working_sets, reps, rir, *, now) -> None:
+        done = start + timedelta(minutes=60) <= now
+        session = LiftSession.objects.create(
+            athlete=athlete,
+            plan=plan,
+            exercise=Exercise.DEADLIFT,
+            start=start,
+            duration_minutes=60,
+            status=SessionStatus.DONE if done else SessionStatus.PLANNED,
+            actual_start=start if done else None,
+            actual_duration_minutes=55 if done else None,
+        )
+        rows = []
+        for order, (warmup_reps, share) in enumerate(WARMUPS, start=1):
+            warmup_load = max(Decimal("20"), floor_to(load * share, Decimal("2.5")))
+            rows.append(
+                LiftSet(
+                    session=session,
+                    order=order,
+                    is_warmup=True,
+                    target_reps=warmup_reps,
+                    target_load_kg=warmup_load,
+                    target_load_reason=f"warm-up: {share:.0%} of {load} kg",
+                    **self._done(warmup_reps, warmup_load, None, done, start),
+                )
+            )
+        for number in range(working_sets):
+            rows.append(
+                LiftSet(
+                    session=session,
+                    order=len(WARMUPS) + number + 1,
+                    target_reps=reps,
+                    target_load_kg=load,
+                    target_rir=rir,
+                    target_load_reason="coach's choice",
+                    **self._done(reps, load, rir, done, start),
+                )
+            )
+        LiftSet.objects.bulk_create(rows)
+
+    @staticmethod
+    def _done(reps, load, rir, done: bool, start: datetime) -> dict[str, object]:
+        if not done:
+            return {}
+        return {"reps": reps, "load_kg": load, "rir": rir, "logged_at": start}

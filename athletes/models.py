@@ -1,0 +1,105 @@
+from datetime import time
+from decimal import Decimal
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import F, Q
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(f"'{value}' is not an IANA time zone (e.g. Europe/Berlin).")
+
+
+class Coach(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach"
+    )
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(time_zone=""), name="coach_time_zone_set"),
+        ]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+class Athlete(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="athlete"
+    )
+    coach = models.ForeignKey(
+        Coach, null=True, blank=True, on_delete=models.SET_NULL, related_name="athletes"
+    )
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    training_window_start = models.TimeField(default=time(6, 0))
+    training_window_end = models.TimeField(default=time(21, 0))
+    load_increment_kg = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("2.5"),
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("25"))],
+    )
+    # Mirrors user.is_active so "a coach's active athletes" is one indexed lookup; the two are
+    # only ever changed together, through deactivate() and activate().
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name", "user__username"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(time_zone=""), name="athlete_time_zone_set"),
+            models.CheckConstraint(
+                condition=Q(training_window_start__lt=F("training_window_end")),
+                name="athlete_window_start_before_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(load_increment_kg__gte=Decimal("0.25"))
+                & Q(load_increment_kg__lte=Decimal("25")),
+                name="athlete_load_increment_range",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["coach"], condition=Q(is_active=True), name="athlete_coach_active_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+    def clean(self) -> None:
+        start, end = self.training_window_start, self.training_window_end
+        if start is not None and end is not None and start >= end:
+            raise ValidationError(
+                {"training_window_end": "The training window must end after it starts."}
+            )
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+    def deactivate(self) -> None:
+        self._set_active(False)
+
+    def activate(self) -> None:
+        self._set_active(True)
+
+    def _set_active(self, active: bool) -> None:
+        with transaction.atomic():
+            self.is_active = active
+            self.save(update_fields=["is_active"])
+            self.user.is_active = active
+            self.user.save(update_fields=["is_active"])

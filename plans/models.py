@@ -1,0 +1,61 @@
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from plans.domain.weeks import iso_week_name, week_of
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class WeeklyPlanQuerySet(models.QuerySet["WeeklyPlan"]):
+    def for_start(self, athlete, start: datetime) -> "WeeklyPlan":
+        """The plan of the athlete's local week that `start` falls in, created as a draft."""
+        plan, _ = self.get_or_create(athlete=athlete, week_start=week_of(start, athlete.tz))
+        return plan
+
+
+class WeeklyPlan(models.Model):
+    athlete = models.ForeignKey("athletes.Athlete", on_delete=models.CASCADE, related_name="plans")
+    # The ISO week, stored as its Monday (a local date in the athlete's time zone).
+    week_start = models.DateField()
+    status = models.CharField(max_length=16, choices=PlanStatus, default=PlanStatus.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    coach_note = models.TextField(blank=True)
+
+    objects = WeeklyPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["athlete", "week_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["athlete", "week_start"], name="plan_one_per_week"),
+            models.CheckConstraint(
+                condition=Q(status__in=PlanStatus.values), name="plan_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(week_start__iso_week_day=1), name="plan_week_starts_monday"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=PlanStatus.DRAFT) | Q(published_at__isnull=False),
+                name="plan_published_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.athlete} {self.iso_week}"
+
+    @property
+    def iso_week(self) -> str:
+        return iso_week_name(self.week_start)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PlanStatus.PUBLISHED
+
+    def clean(self) -> None:
+        if isinstance(self.week_start, date) and self.week_start.weekday() != 0:
+            raise ValidationError({"week_start": "A week starts on a Monday."})

@@ -1,0 +1,180 @@
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+
+from plans.models import WeeklyPlan
+
+DEFAULT_DURATION_MINUTES = 60  # TODO constants
+MAX_DURATION_MINUTES = 24 * 60
+REPS_RANGE = (1, 100)
+LOAD_KG_RANGE = (Decimal("0"), Decimal("600"))
+RIR_RANGE = (0, 10)
+
+
+class SessionStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    DONE = "done", "Done"
+    SKIPPED = "skipped", "Skipped"
+
+
+class RunKind(models.TextChoices):
+    EASY = "easy", "Easy"
+    RECOVERY = "recovery", "Recovery"
+    TEMPO = "tempo", "Tempo"
+    INTERVAL = "interval", "Interval"
+    LONG = "long", "Long"
+    RACE = "race", "Race"
+
+
+class Exercise(models.TextChoices):
+    # Deadlift first: it is the lift every rule is about; others may be logged.
+    DEADLIFT = "deadlift", "Deadlift"
+    SQUAT = "squat", "Squat"
+    SPLIT_SQUAT = "split_squat", "Split squat"
+    HIP_THRUST = "hip_thrust", "Hip thrust"
+    CALF_RAISE = "calf_raise", "Calf raise"
+    OTHER = "other", "Other"
+
+
+def _between(field: str, low, high) -> Q:
+    return Q(**{f"{field}__gte": low, f"{field}__lte": high})
+
+
+class Session(models.Model):
+    """What a run and a lift share: a planned start and duration, a status, and once done the
+    actual start and duration the rules then judge it by."""
+
+    athlete = models.ForeignKey("athletes.Athlete", on_delete=models.CASCADE)
+    plan = models.ForeignKey(WeeklyPlan, on_delete=models.CASCADE, editable=False)
+    start = models.DateTimeField()
+    duration_minutes = models.PositiveIntegerField(default=DEFAULT_DURATION_MINUTES)
+    status = models.CharField(max_length=16, choices=SessionStatus, default=SessionStatus.PLANNED)
+    actual_start = models.DateTimeField(null=True, blank=True)
+    actual_duration_minutes = models.PositiveIntegerField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["start"]
+
+    def save(self, *args, **kwargs) -> None:
+        # Every session belongs to the plan of the local week it starts in.
+        self.plan = WeeklyPlan.objects.for_start(self.athlete, self.start)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "plan"}
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def shared_constraints(cls, prefix: str) -> list[models.BaseConstraint]:
+        return [
+            models.CheckConstraint(
+                condition=_between("duration_minutes", 1, MAX_DURATION_MINUTES),
+                name=f"{prefix}_duration_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_duration_minutes__isnull=True)
+                | _between("actual_duration_minutes", 1, MAX_DURATION_MINUTES),
+                name=f"{prefix}_actual_duration_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SessionStatus.values), name=f"{prefix}_status_valid"
+            ),
+        ]
+
+
+class RunSession(Session):
+    kind = models.CharField(max_length=16, choices=RunKind)
+    distance_km = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+
+    class Meta(Session.Meta):
+        constraints = [
+            *Session.shared_constraints("run"),
+            models.CheckConstraint(condition=Q(kind__in=RunKind.values), name="run_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(distance_km__isnull=True) | Q(distance_km__gte=0),
+                name="run_distance_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["athlete", "start"], name="run_athlete_start_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} run {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_interval(self) -> bool:
+        return self.kind == RunKind.INTERVAL
+
+
+class LiftSession(Session):
+    exercise = models.CharField(max_length=32, choices=Exercise, default=Exercise.DEADLIFT)
+
+    class Meta(Session.Meta):
+        constraints = [
+            *Session.shared_constraints("lift"),
+            models.CheckConstraint(
+                condition=Q(exercise__in=Exercise.values), name="lift_exercise_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["athlete", "start"], name="lift_athlete_start_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_exercise_display()} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_deadlift(self) -> bool:
+        return self.exercise == Exercise.DEADLIFT
+
+
+class LiftSet(models.Model):
+    """One set: its prescription (targets) and, once logged, what was done."""
+
+    session = models.ForeignKey(LiftSession, on_delete=models.CASCADE, related_name="sets")
+    order = models.PositiveSmallIntegerField()
+    is_warmup = models.BooleanField(default=False)
+    target_reps = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_load_kg = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    target_rir = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_load_reason = models.CharField(max_length=200, blank=True)
+    reps = models.PositiveSmallIntegerField(null=True, blank=True)
+    load_kg = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    rir = models.PositiveSmallIntegerField(null=True, blank=True)
+    failed = models.BooleanField(default=False)
+    # Generated on the phone when the set is logged: a retried submission carries the same id,
+    # and the unique constraint turns it into "already stored" instead of a second row.
+    client_id = models.UUIDField(null=True, blank=True, unique=True)
+    logged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "order"], name="set_order_unique"),
+            models.CheckConstraint(condition=Q(order__gte=1), name="set_order_positive"),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__isnull": True}) | _between(field, low, high),
+                    name=f"set_{field}_range",
+                )
+                for field, (low, high) in {
+                    "target_reps": REPS_RANGE,
+                    "reps": REPS_RANGE,
+                    "target_load_kg": LOAD_KG_RANGE,
+                    "load_kg": LOAD_KG_RANGE,
+                    "target_rir": RIR_RANGE,
+                    "rir": RIR_RANGE,
+                }.items()
+            ],
+            # A logged set has at least its reps; load and RIR may be left out (bodyweight,
+            # not judged).
+            models.CheckConstraint(
+                condition=Q(reps__isnull=False) | (Q(load_kg__isnull=True) & Q(rir__isnull=True)),
+                name="set_done_values_need_reps",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Set {self.order} of {self.session}"
+
+    @property
+    def is_logged(self) -> bool:
+        return self.reps is not None
