@@ -1,0 +1,50 @@
+from collections import Counter
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from tqdm import tqdm
+
+from athletes.models import Athlete, Coach
+from plans.domain.weeks import iso_week_name, monday_of
+from plans.services import NO_SLOT, OUTCOMES, ServiceError, parse_week, schedule_athletes
+
+
+class Command(BaseCommand):
+    help = "Schedule every active athlete's deadlift for a week (default: next week)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--week", help="ISO week, e.g. 2026-W49 (default: next week)")
+        parser.add_argument("--coach", help="only this coach's athletes (username)")
+        parser.add_argument("--sets", type=int, help="working sets, 3 or 4")
+        parser.add_argument("--reps", type=int, help="reps per working set, 3 or 4")
+
+    def handle(self, *args, week, coach, sets, reps, **options):
+        try:
+            monday = parse_week(week) if week else monday_of(timezone.now().date()) + timedelta(7)
+        except ServiceError as error:
+            raise CommandError(str(error)) from None
+        athletes = Athlete.objects.filter(is_active=True).select_related("user")
+        if coach:
+            try:
+                athletes = athletes.filter(coach=Coach.objects.get(user__username=coach))
+            except Coach.DoesNotExist:
+                raise CommandError(f"No coach named '{coach}'.") from None
+        athletes = list(athletes.order_by("user__username"))
+
+        def progress(items):
+            return tqdm(items, desc=iso_week_name(monday), unit="athlete", file=self.stderr)
+
+        try:
+            results = schedule_athletes(
+                athletes=athletes, week=monday, sets=sets, reps=reps, progress=progress
+            )
+        except ServiceError as error:
+            raise CommandError(f"Nothing was changed: {error}") from None
+
+        counts = Counter(result.outcome for result in results)
+        summary = ", ".join(f"{counts[o]} {o.replace('_', ' ')}" for o in OUTCOMES)
+        self.stdout.write(f"{iso_week_name(monday)}: {len(results)} athletes: {summary}.")
+        for result in results:
+            if result.outcome == NO_SLOT:
+                self.stdout.write(f"  no slot for {result.athlete}: {result.reason}")

@@ -1,0 +1,213 @@
+"""Reads for the plans engine: an athlete-week, or a whole roster's, loaded in a fixed number of
+queries and turned into the pure domain's dataclasses."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db.models import Prefetch
+
+from athletes.models import Athlete, Coach
+from plans.domain import types as domain
+from plans.domain.constants import E1RM_LOOKBACK
+from plans.domain.prescription import E1rm, estimate_e1rm
+from plans.domain.weeks import week_bounds
+from plans.models import WeeklyPlan
+from workouts.models import Exercise, LiftSession, LiftSet, RunSession, SessionStatus
+
+# Sessions this far either side of the week are loaded too: an interval run late on the Sunday
+# before still counts for the 6 hours, and a long session may reach into the week.
+NEIGHBOURHOOD = timedelta(days=2)
+
+
+class ServiceError(ValueError):
+    """A request the plans engine cannot carry out; the message says why, for the user."""
+
+
+@dataclass
+class LoadedWeek:
+    """One athlete-week as the services need it: the rows and their domain mirror."""
+
+    athlete: Athlete
+    monday: date
+    plan: WeeklyPlan | None
+    runs: list[RunSession]
+    lifts: list[LiftSession]
+    e1rm: E1rm | None
+    week: domain.AthleteWeek = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.week = domain.AthleteWeek(
+            athlete=athlete_settings(self.athlete),
+            monday=self.monday,
+            runs=tuple(to_domain_run(run) for run in self.runs),
+            lifts=tuple(to_domain_lift(lift) for lift in self.lifts),
+        )
+
+    @property
+    def bounds(self) -> tuple[datetime, datetime]:
+        return self.week.bounds
+
+    def own(self, sessions):
+        start, end = self.bounds
+        return [session for session in sessions if start <= session.start < end]
+
+
+def athlete_tz(athlete: Athlete) -> ZoneInfo:
+    try:
+        return ZoneInfo(athlete.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ServiceError(f"{athlete} has no valid time zone ('{athlete.time_zone}').") from None
+
+
+def athlete_settings(athlete: Athlete) -> domain.AthleteSettings:
+    start, end = athlete.training_window_start, athlete.training_window_end
+    if start is None or end is None or start >= end:
+        raise ServiceError(f"{athlete} has no valid training window; set its start and end.")
+    return domain.AthleteSettings(
+        athlete_id=athlete.pk,
+        time_zone=athlete_tz(athlete),
+        training_window_start=start,
+        training_window_end=end,
+        load_increment_kg=athlete.load_increment_kg,
+    )
+
+
+def to_domain_run(run: RunSession) -> domain.RunSession:
+    return domain.RunSession(
+        id=run.pk,
+        kind=run.kind,
+        start=run.start,
+        duration_minutes=run.duration_minutes,
+        status=run.status,
+        actual_start=run.actual_start,
+        actual_duration_minutes=run.actual_duration_minutes,
+    )
+
+
+def to_domain_set(lift_set: LiftSet) -> domain.LiftSet:
+    return domain.LiftSet(
+        id=lift_set.pk,
+        order=lift_set.order,
+        is_warmup=lift_set.is_warmup,
+        target_reps=lift_set.target_reps,
+        target_load_kg=lift_set.target_load_kg,
+        target_rir=lift_set.target_rir,
+        reps=lift_set.reps,
+        load_kg=lift_set.load_kg,
+        rir=lift_set.rir,
+        failed=lift_set.failed,
+        target_load_reason=lift_set.target_load_reason,
+    )
+
+
+def to_domain_lift(lift: LiftSession) -> domain.LiftSession:
+    return domain.LiftSession(
+        id=lift.pk,
+        exercise=lift.exercise,
+        start=lift.start,
+        duration_minutes=lift.duration_minutes,
+        status=lift.status,
+        actual_start=lift.actual_start,
+        actual_duration_minutes=lift.actual_duration_minutes,
+        sets=tuple(to_domain_set(lift_set) for lift_set in lift.sets.all()),
+    )
+
+
+def load_weeks(athletes: Sequence[Athlete], monday: date) -> dict[int, LoadedWeek]:
+    """The week starting `monday` (local, per athlete) for each athlete: five queries in all,
+    whatever the number of athletes."""
+    if monday.weekday() != 0:
+        raise ServiceError(f"A week starts on a Monday; {monday} is not one.")
+    if not athletes:
+        return {}
+    bounds = {athlete.pk: week_bounds(monday, athlete_tz(athlete)) for athlete in athletes}
+    earliest = min(start for start, _ in bounds.values())
+    latest = max(end for _, end in bounds.values())
+    ids = list(bounds)
+
+    runs = RunSession.objects.filter(
+        athlete_id__in=ids,
+        start__gte=earliest - NEIGHBOURHOOD,
+        start__lt=latest + NEIGHBOURHOOD,
+    ).order_by("start", "pk")
+    lifts = (
+        LiftSession.objects.filter(
+            athlete_id__in=ids,
+            start__gte=earliest - NEIGHBOURHOOD,
+            start__lt=latest + NEIGHBOURHOOD,
+        )
+        .order_by("start", "pk")
+        .prefetch_related(Prefetch("sets", queryset=LiftSet.objects.order_by("order")))
+    )
+    plans = WeeklyPlan.objects.filter(athlete_id__in=ids, week_start=monday)
+    history = LiftSet.objects.filter(
+        session__athlete_id__in=ids,
+        session__exercise=Exercise.DEADLIFT,
+        session__start__gte=earliest - E1RM_LOOKBACK,
+        session__start__lt=latest,
+        is_warmup=False,
+        reps__isnull=False,
+        failed=False,
+    ).exclude(session__status=SessionStatus.SKIPPED)
+
+    runs_by_athlete = _within(runs, bounds)
+    lifts_by_athlete = _within(lifts, bounds)
+    plan_by_athlete = {plan.athlete_id: plan for plan in plans}
+    history_by_athlete: dict[int, list[domain.LiftSet]] = defaultdict(list)
+    for lift_set in history.values(
+        "session__athlete_id", "session__start", "reps", "load_kg", "rir", "failed", "order", "pk"
+    ):
+        athlete_id = lift_set["session__athlete_id"]
+        week_start = bounds[athlete_id][0]
+        # "the best of their logged working sets in the 42 days before the week's local Monday"
+        if week_start - E1RM_LOOKBACK <= lift_set["session__start"] < week_start:
+            history_by_athlete[athlete_id].append(
+                domain.LiftSet(
+                    id=lift_set["pk"],
+                    order=lift_set["order"],
+                    is_warmup=False,
+                    target_reps=None,
+                    target_load_kg=None,
+                    target_rir=None,
+                    reps=lift_set["reps"],
+                    load_kg=lift_set["load_kg"],
+                    rir=lift_set["rir"],
+                    failed=lift_set["failed"],
+                )
+            )
+    return {
+        athlete.pk: LoadedWeek(
+            athlete=athlete,
+            monday=monday,
+            plan=plan_by_athlete.get(athlete.pk),
+            runs=runs_by_athlete[athlete.pk],
+            lifts=lifts_by_athlete[athlete.pk],
+            e1rm=estimate_e1rm(history_by_athlete[athlete.pk]),
+        )
+        for athlete in athletes
+    }
+
+
+def _within(sessions: Iterable, bounds: dict[int, tuple[datetime, datetime]]) -> dict[int, list]:
+    grouped: dict[int, list] = defaultdict(list)
+    for session in sessions:
+        start, end = bounds[session.athlete_id]
+        if start - NEIGHBOURHOOD <= session.start < end + NEIGHBOURHOOD:
+            grouped[session.athlete_id].append(session)
+    return grouped
+
+
+def load_week(athlete: Athlete, monday: date) -> LoadedWeek:
+    return load_weeks([athlete], monday)[athlete.pk]
+
+
+def roster(coach: Coach) -> list[Athlete]:
+    """A coach's active athletes, with their users, in name order."""
+    return list(
+        Athlete.objects.filter(coach=coach, is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )

@@ -1,0 +1,416 @@
+"""Writes of the plans engine: load what the pure domain needs (plans.selectors), call it, and
+write the result in one transaction. The dashboard, the phone pages, the API and the management
+commands all come through here, so a rule or a schedule is computed in one place."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from athletes.models import Athlete, Coach
+from plans.domain import types as domain
+from plans.domain.constants import (
+    DEFAULT_DURATION_MINUTES,
+    DEFAULT_REPS,
+    DEFAULT_SETS,
+    DEFAULT_TARGET_RIR,
+)
+from plans.domain.prescription import PrescriptionError, prescribe
+from plans.domain.rules import evaluate_week as evaluate_athlete_week
+from plans.domain.scheduling import SchedulingError
+from plans.domain.scheduling import schedule_deadlift as place_deadlift
+from plans.domain.weeks import InvalidWeek, parse_iso_week
+from plans.models import PlanStatus, WeeklyPlan
+from plans.selectors import LoadedWeek, ServiceError, load_week, load_weeks, roster
+from workouts.models import Exercise, LiftSession, LiftSet
+
+__all__ = [
+    "ScheduleResult",
+    "ServiceError",
+    "WeekReport",
+    "apply_fix",
+    "evaluate_roster",
+    "evaluate_week",
+    "parse_week",
+    "publish_week",
+    "schedule_deadlift",
+    "schedule_roster",
+]
+
+
+def parse_week(name: str) -> date:
+    try:
+        return parse_iso_week(name)
+    except InvalidWeek as error:
+        raise ServiceError(str(error)) from None
+
+
+# ---------------------------------------------------------------------------- evaluation
+
+
+@dataclass(frozen=True)
+class WeekReport:
+    loaded: LoadedWeek
+    violations: list[domain.Violation]
+
+    @property
+    def athlete(self) -> Athlete:
+        return self.loaded.athlete
+
+    @property
+    def errors(self) -> list[domain.Violation]:
+        return [v for v in self.violations if v.severity == domain.Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[domain.Violation]:
+        return [v for v in self.violations if v.severity == domain.Severity.WARNING]
+
+
+def evaluate_week(*, athlete: Athlete, week: date) -> WeekReport:
+    loaded = load_week(athlete, week)
+    return WeekReport(loaded, evaluate_athlete_week(loaded.week))
+
+
+def evaluate_roster(*, coach: Coach, week: date) -> list[WeekReport]:
+    """Every active athlete of the coach, in a fixed number of queries."""
+    loaded = load_weeks(roster(coach), week)
+    return [WeekReport(item, evaluate_athlete_week(item.week)) for item in loaded.values()]
+
+
+# ---------------------------------------------------------------------------- scheduling
+
+PLACED, MOVED, UPDATED, UNCHANGED, NO_SLOT = "placed", "moved", "updated", "unchanged", "no_slot"
+OUTCOMES = (PLACED, MOVED, UPDATED, UNCHANGED, NO_SLOT)
+
+
+@dataclass(frozen=True)
+class ScheduleResult:
+    athlete: Athlete
+    # placed (a new deadlift), moved, updated (same time, new prescription), unchanged, no_slot
+    outcome: str
+    start: datetime | None
+    reason: str
+    session_id: int | None
+
+
+_TargetRow = tuple[int, bool, int | None, Decimal | None, int | None, str]
+
+
+def _target_rows(sets: Sequence[domain.LiftSet]) -> list[_TargetRow]:
+    return [
+        (
+            s.order,
+            s.is_warmup,
+            s.target_reps,
+            None if s.target_load_kg is None else Decimal(s.target_load_kg).normalize(),
+            s.target_rir,
+            s.target_load_reason,
+        )
+        for s in sorted(sets, key=lambda s: s.order)
+    ]
+
+
+def _shape(lift: domain.LiftSession | None, sets: int | None, reps: int | None) -> tuple[int, int]:
+    """The coach's choice, else the existing deadlift's own shape when it is a sane one, else
+    the default 3 x 3: rescheduling keeps what the coach set up for the athlete."""
+    if sets is not None and reps is not None:
+        return sets, reps
+    existing_sets, existing_reps = DEFAULT_SETS, DEFAULT_REPS
+    if lift is not None and lift.working_sets:
+        working = lift.working_sets
+        target_reps = {s.target_reps for s in working}
+        if 3 <= len(working) <= 4:
+            existing_sets = len(working)
+        if len(target_reps) == 1 and (only := target_reps.pop()) in (3, 4):
+            existing_reps = only
+    return sets or existing_sets, reps or existing_reps
+
+
+def _validate_choice(sets: int | None, reps: int | None) -> None:
+    # Fails before anything is read or written: a coach asking for 5 x 2 gets told why.
+    prescribe(
+        None, sets=sets or DEFAULT_SETS, reps=reps or DEFAULT_REPS, load_increment_kg=Decimal(1)
+    )
+
+
+def schedule_deadlift(
+    *, athlete: Athlete, week: date, sets: int | None = None, reps: int | None = None
+) -> ScheduleResult:
+    return schedule_athletes(athletes=[athlete], week=week, sets=sets, reps=reps)[0]
+
+
+def schedule_roster(
+    *,
+    coach: Coach,
+    week: date,
+    sets: int | None = None,
+    reps: int | None = None,
+    progress: Callable[[Sequence], Sequence] | None = None,
+) -> list[ScheduleResult]:
+    return schedule_athletes(
+        athletes=roster(coach), week=week, sets=sets, reps=reps, progress=progress
+    )
+
+
+def schedule_athletes(
+    *,
+    athletes: Sequence[Athlete],
+    week: date,
+    sets: int | None = None,
+    reps: int | None = None,
+    progress: Callable[[Sequence], Sequence] | None = None,
+) -> list[ScheduleResult]:
+    """Place exactly one deadlift for each athlete's week and prescribe its sets, writing in
+    bulk and in one transaction: either every athlete's week is written or none is."""
+    try:
+        _validate_choice(sets, reps)
+    except PrescriptionError as error:
+        raise ServiceError(str(error)) from None
+    with transaction.atomic():
+        loaded = load_weeks(athletes, week)
+        items = list(loaded.values())
+        plan = _SchedulePlan()
+        for item in progress(items) if progress else items:
+            plan.add(item, sets, reps)
+        plan.write()
+    return plan.results
+
+
+class _SchedulePlan:
+    """Collects every athlete's changes, then writes them in a handful of bulk statements."""
+
+    def __init__(self) -> None:
+        self.results: list[ScheduleResult] = []
+        self.new_sessions: list[tuple[int, LoadedWeek, LiftSession]] = []
+        self.moved: list[LiftSession] = []
+        self.prescriptions: dict[int, tuple[domain.LiftSet, ...]] = {}
+        self.new_prescriptions: dict[int, tuple[domain.LiftSet, ...]] = {}
+        self.removed: list[int] = []
+
+    def add(self, item: LoadedWeek, sets: int | None, reps: int | None) -> None:
+        try:
+            placement = place_deadlift(item.week)
+        except SchedulingError as error:
+            raise ServiceError(f"{item.athlete}: {error}") from None
+        self.removed.extend(placement.extra_session_ids)
+        if placement.start is None:
+            self.results.append(
+                ScheduleResult(item.athlete, NO_SLOT, None, placement.reason, placement.session_id)
+            )
+            return
+        existing = next((lift for lift in item.lifts if lift.pk == placement.session_id), None)
+        current = next((lift for lift in item.week.lifts if lift.id == placement.session_id), None)
+        shape_sets, shape_reps = _shape(current, sets, reps)
+        wanted = prescribe(
+            item.e1rm,
+            sets=shape_sets,
+            reps=shape_reps,
+            rir=DEFAULT_TARGET_RIR,
+            load_increment_kg=item.athlete.load_increment_kg,
+        )
+        if existing is None or current is None:
+            session = LiftSession(
+                athlete=item.athlete,
+                exercise=Exercise.DEADLIFT,
+                start=placement.start,
+                duration_minutes=DEFAULT_DURATION_MINUTES,
+            )
+            self.new_sessions.append((len(self.results), item, session))
+            self.new_prescriptions[len(self.results)] = wanted
+            outcome = PLACED
+        else:
+            outcome = UNCHANGED
+            if existing.start != placement.start:
+                existing.start = placement.start
+                self.moved.append(existing)
+                outcome = MOVED
+            # Logged sets are history: the scheduler may move a session, never rewrite them.
+            if not current.is_logged and _target_rows(current.sets) != _target_rows(wanted):
+                self.prescriptions[existing.pk] = wanted
+                outcome = UPDATED if outcome == UNCHANGED else outcome
+            session = existing
+        self.results.append(
+            ScheduleResult(item.athlete, outcome, placement.start, placement.reason, session.pk)
+        )
+
+    def write(self) -> None:
+        if self.removed:
+            LiftSession.objects.filter(pk__in=self.removed).delete()
+        if self.moved:
+            LiftSession.objects.bulk_update(self.moved, ["start"])
+        if self.prescriptions:
+            LiftSet.objects.filter(session_id__in=list(self.prescriptions)).delete()
+        if self.new_sessions:
+            plans = _plans_for([item for _, item, _ in self.new_sessions])
+            for _, item, session in self.new_sessions:
+                session.plan = plans[item.athlete.pk]
+            LiftSession.objects.bulk_create([session for _, _, session in self.new_sessions])
+            for index, _, session in self.new_sessions:
+                self.results[index] = replace(self.results[index], session_id=session.pk)
+                self.prescriptions[session.pk] = self.new_prescriptions[index]
+        if self.prescriptions:
+            LiftSet.objects.bulk_create(
+                [
+                    _to_row(session_id, lift_set)
+                    for session_id, wanted in self.prescriptions.items()
+                    for lift_set in wanted
+                ]
+            )
+
+
+def _plans_for(items: Sequence[LoadedWeek]) -> dict[int, WeeklyPlan]:
+    """Each athlete's plan for the week, creating the missing ones as drafts in one statement."""
+    plans = {item.athlete.pk: item.plan for item in items if item.plan is not None}
+    missing = [
+        WeeklyPlan(athlete=item.athlete, week_start=item.monday)
+        for item in items
+        if item.plan is None
+    ]
+    for plan in WeeklyPlan.objects.bulk_create(missing):
+        plans[plan.athlete_id] = plan
+    return plans
+
+
+def _to_row(session_id: int, lift_set: domain.LiftSet) -> LiftSet:
+    return LiftSet(
+        session_id=session_id,
+        order=lift_set.order,
+        is_warmup=lift_set.is_warmup,
+        target_reps=lift_set.target_reps,
+        target_load_kg=lift_set.target_load_kg,
+        target_rir=lift_set.target_rir,
+        target_load_reason=lift_set.target_load_reason,
+    )
+
+
+# ---------------------------------------------------------------------------- publishing
+
+
+def publish_week(*, athletes: Sequence[Athlete], week: date) -> int:
+    """Publish the athletes' plans for the week (creating empty ones): returns how many changed."""
+    with transaction.atomic():
+        existing = {
+            plan.athlete_id: plan
+            for plan in WeeklyPlan.objects.select_for_update().filter(
+                athlete__in=athletes, week_start=week
+            )
+        }
+        now = timezone.now()
+        missing = [
+            WeeklyPlan(athlete=a, week_start=week, status=PlanStatus.PUBLISHED, published_at=now)
+            for a in athletes
+            if a.pk not in existing
+        ]
+        WeeklyPlan.objects.bulk_create(missing)
+        changed = WeeklyPlan.objects.filter(
+            pk__in=[p.pk for p in existing.values()], status=PlanStatus.DRAFT
+        ).update(status=PlanStatus.PUBLISHED, published_at=now)
+    return changed + len(missing)
+
+
+# ---------------------------------------------------------------------------- fixes
+
+
+def apply_fix(*, athlete: Athlete, week: date, code: str) -> str:
+    """Apply the suggested fix of the week's violation `code`, as the engine computes it now
+    (never as a client describes it, so a stale page cannot apply a stale fix)."""
+    with transaction.atomic():
+        report = evaluate_week(athlete=athlete, week=week)
+        violation = next((v for v in report.violations if v.code == code), None)
+        if violation is None:
+            raise ServiceError(f"This week has no '{code}' to fix any more.")
+        fix = violation.fix
+        if fix is None:
+            raise ServiceError(f"'{code}' has no fix the app can apply; change the week by hand.")
+        label = fix.label
+        match fix:
+            case domain.MoveDeadlift(session_id=session_id, new_start=new_start):
+                session = LiftSession.objects.get(pk=session_id, athlete=athlete)
+                session.start = new_start
+                session.save()
+            case domain.RemoveDeadlifts(session_ids=session_ids):
+                LiftSession.objects.filter(pk__in=session_ids, athlete=athlete).delete()
+            case domain.DropWorkingSets(session_id=session_id, set_ids=set_ids):
+                LiftSet.objects.filter(
+                    pk__in=set_ids, session_id=session_id, session__athlete=athlete
+                ).delete()
+            case domain.AddWorkingSets(session_id=session_id, count=count):
+                _add_working_sets(report.loaded, session_id, count)
+            case domain.SetTargetReps(session_id=session_id, set_ids=set_ids, reps=reps):
+                _retarget(report.loaded, session_id, set_ids, reps=reps)
+            case domain.SetTargetRir(session_id=session_id, set_ids=set_ids, rir=rir):
+                _retarget(report.loaded, session_id, set_ids, rir=rir)
+            case domain.ScheduleDeadlift():
+                schedule_deadlift(athlete=athlete, week=week)
+    return label
+
+
+def _session(loaded: LoadedWeek, session_id: int) -> LiftSession:
+    try:
+        return next(lift for lift in loaded.lifts if lift.pk == session_id)
+    except StopIteration:
+        raise ServiceError("That deadlift is no longer in this week.") from None
+
+
+def _add_working_sets(loaded: LoadedWeek, session_id: int, count: int) -> None:
+    session = _session(loaded, session_id)
+    existing = list(session.sets.all())
+    working = [s for s in existing if not s.is_warmup]
+    template = working[-1] if working else None
+    reps = template.target_reps if template and template.target_reps in (3, 4) else DEFAULT_REPS
+    load_kg, reason = _working_load(loaded, reps, DEFAULT_TARGET_RIR)
+    next_order = max((s.order for s in existing), default=0) + 1
+    LiftSet.objects.bulk_create(
+        [
+            LiftSet(
+                session=session,
+                order=next_order + offset,
+                target_reps=reps,
+                target_load_kg=load_kg,
+                target_rir=DEFAULT_TARGET_RIR,
+                target_load_reason=reason,
+            )
+            for offset in range(count)
+        ]
+    )
+
+
+def _retarget(
+    loaded: LoadedWeek,
+    session_id: int,
+    set_ids: Sequence[int],
+    *,
+    reps: int | None = None,
+    rir: int | None = None,
+) -> None:
+    session = _session(loaded, session_id)
+    changed = []
+    for lift_set in session.sets.all():
+        if lift_set.pk not in set_ids or lift_set.is_logged:
+            continue
+        lift_set.target_reps = reps if reps is not None else lift_set.target_reps
+        lift_set.target_rir = rir if rir is not None else lift_set.target_rir
+        # A new rep or RIR target means a new load: keep the set as heavy as the advice wants.
+        load_kg, reason = _working_load(
+            loaded,
+            lift_set.target_reps or DEFAULT_REPS,
+            lift_set.target_rir if lift_set.target_rir is not None else DEFAULT_TARGET_RIR,
+        )
+        if loaded.e1rm is not None:
+            lift_set.target_load_kg, lift_set.target_load_reason = load_kg, reason
+        changed.append(lift_set)
+    LiftSet.objects.bulk_update(
+        changed, ["target_reps", "target_rir", "target_load_kg", "target_load_reason"]
+    )
+
+
+def _working_load(loaded: LoadedWeek, reps: int, rir: int) -> tuple[Decimal | None, str]:
+    reps = min(max(reps, 3), 4)
+    rir = min(max(rir, 1), 2)
+    working = prescribe(
+        loaded.e1rm, sets=3, reps=reps, rir=rir, load_increment_kg=loaded.athlete.load_increment_kg
+    )[-1]
+    return working.target_load_kg, working.target_load_reason
