@@ -3,9 +3,10 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 
+from plans.domain.constants import DEFAULT_DURATION_MINUTES
 from plans.models import WeeklyPlan
 
-DEFAULT_DURATION_MINUTES = 60  # TODO constants
+
 MAX_DURATION_MINUTES = 24 * 60
 REPS_RANGE = (1, 100)
 LOAD_KG_RANGE = (Decimal("0"), Decimal("600"))

@@ -314,4 +314,3 @@ def test_datetimes_are_stored_in_utc(athlete):
     run = interval(athlete, day=1, hour=7)
     run.refresh_from_db()
     assert run.start == datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
-
