@@ -4,7 +4,7 @@ Only the week's own sessions are judged (planned start inside the week); interva
 neighbouring days count for the 6 hours. Skipped sessions and warm-up sets count for nothing.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
@@ -142,7 +142,7 @@ class _Context:
     def when(self, lift: LiftSession) -> str:
         return local_time_label(lift.effective_start, self.tz)
 
-    def move_fix(self, offenders: Iterable[LiftSession], *, hard_day: bool) -> MoveDeadlift | None:
+    def move_fix(self, offenders: Sequence[LiftSession], *, hard_day: bool) -> MoveDeadlift | None:
         keeper = self.keeper
         if keeper is None or keeper.is_logged or keeper not in offenders:
             return None
@@ -165,7 +165,9 @@ class _Context:
         """`tail` follows the quoted advice: the scheduler's word on why no better time exists."""
         rule = RULES[code]
         session_ids = tuple(dict.fromkeys(session.id for session in sessions))
-        text = f'{message}: "{rule.advice}".'
+        text = f'{message}: "{rule.advice}"'
+        if not rule.advice.endswith("."):
+            text += "."
         if tail:
             text += f" {tail.rstrip('.')}."
         return Violation(code, rule.severity, text, session_ids, fix)

@@ -14,8 +14,8 @@ candidate ties, so the earliest free time of the week wins.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from typing import Literal
 
 from plans.domain.constants import DEFAULT_DURATION_MINUTES, MIN_GAP_FROM_INTERVALS, SLOT_GRID
@@ -90,15 +90,17 @@ def schedule_deadlift(week: AthleteWeek) -> Placement:
     tz = week.time_zone
 
     if keeper is not None and keeper.is_logged:
-        start = keeper.effective_start
+        # The planned start, which is what a caller would write back: "unchanged" must not
+        # turn into a move to the logged actual start.
+        start = keeper.start.astimezone(UTC)
         return Placement(
             outcome="unchanged",
             session_id=keeper.id,
             start=start,
-            end=keeper.effective_end,
-            on_hard_day=week.local_day(start) in week.hard_days,
+            end=start + timedelta(minutes=keeper.duration_minutes),
+            on_hard_day=week.local_day(keeper.effective_start) in week.hard_days,
             reason=(
-                f"The deadlift on {local_time_label(start, tz)} is logged; "
+                f"The deadlift on {local_time_label(keeper.effective_start, tz)} is logged; "
                 "logged history stays where it happened."
             ),
             extra_session_ids=extra_ids,
@@ -106,7 +108,7 @@ def schedule_deadlift(week: AthleteWeek) -> Placement:
         )
 
     duration_minutes = keeper.duration_minutes if keeper is not None else DEFAULT_DURATION_MINUTES
-    leaving = {lift.id for lift in extras if lift.id in extra_ids}
+    leaving = set(extra_ids)
     if keeper is not None:
         leaving.add(keeper.id)
     search = _SlotSearch(week, timedelta(minutes=duration_minutes), leaving)
@@ -122,7 +124,7 @@ def schedule_deadlift(week: AthleteWeek) -> Placement:
             reason=reason,
             extra_session_ids=extra_ids,
             duration_minutes=duration_minutes,
-            no_hard_day_reason="" if hard_slot is not None else search.why_no_hard_day(),
+            no_hard_day_reason="" if hard_slot is not None else search.why_no_hard_day,
         )
 
     if keeper is not None:
@@ -180,12 +182,18 @@ class _SlotSearch:
             ]
         )
         self._best_of_day: dict[date, _Slot | None] = {}
+        self._grids: dict[date, list[_Slot]] = {}
 
     @cached_property
     def slots(self) -> list[_Slot]:
         """Every candidate of the week, judged one by one: the slow way, kept for explaining
         why nothing fits."""
         return [slot for day in self.week.days for slot in self._grid(day)]
+
+    def _grid(self, day: date) -> list[_Slot]:
+        if day not in self._grids:
+            self._grids[day] = self._judge_every_step(day)
+        return self._grids[day]
 
     def best(self, *, hard_day_only: bool) -> _Slot | None:
         chosen: _Slot | None = None
@@ -242,15 +250,15 @@ class _SlotSearch:
                 blocked.append((max(step_low, first), min(step_high, last)))
         free = []
         next_free = first
-        for low, high in sorted(blocked):
-            if low > next_free:
-                free.append((next_free, low - 1))
-            next_free = max(next_free, high + 1)
+        for blocked_from, blocked_to in sorted(blocked):
+            if blocked_from > next_free:
+                free.append((next_free, blocked_from - 1))
+            next_free = max(next_free, blocked_to + 1)
         if next_free <= last:
             free.append((next_free, last))
         return free
 
-    def _grid(self, day: date) -> list[_Slot]:
+    def _judge_every_step(self, day: date) -> list[_Slot]:
         midnight, next_midnight = local_midnight(day, self.tz), local_midnight(day + _DAY, self.tz)
         if next_midnight - midnight == _DAY:
             first, last = self._grid_steps()
@@ -329,8 +337,9 @@ class _SlotSearch:
     def _no_hard_day_clause(self) -> str:
         if not self.week.hard_days:
             return "The week has no interval run, so no hard day."
-        return f"No hard day had room: {self.why_no_hard_day()}."
+        return f"No hard day had room: {self.why_no_hard_day}."
 
+    @cached_property
     def why_no_hard_day(self) -> str:
         if not self.week.hard_days:
             return ""
@@ -355,7 +364,7 @@ class _SlotSearch:
         elif taken:
             why = "overlaps another session"
         else:
-            why = "falls in a DST jump"
+            why = "falls in a DST jump, on clocks that never show it"
         return (
             f"No time this week fits a {minutes} deadlift: every {minutes} slot in the "
             f"{self._window_text()} window {why}."
@@ -363,7 +372,7 @@ class _SlotSearch:
 
     def _why_day_is_full(self, day: date) -> str:
         minutes = self._minutes_text()
-        slots = [slot for slot in self.slots if slot.day == day and slot.in_window]
+        slots = [slot for slot in self._grid(day) if slot.in_window]
         if not slots:
             return f"the {self._window_text()} window has no {minutes} slot"
         close = [slot for slot in slots if slot.too_close]
@@ -396,14 +405,19 @@ class _SlotSearch:
         return f"on {dated_time_label(run.effective_start, self.tz)}"
 
     def _window_too_short(self) -> bool:
-        return _seconds(self.window_end) - _seconds(self.window_start) < int(
-            self.duration.total_seconds()
-        )
+        first, last = self._grid_steps()
+        return first > last
 
     def _window_too_short_text(self) -> str:
+        window_length = _seconds(self.window_end) - _seconds(self.window_start)
+        if window_length < self.duration.total_seconds():
+            return (
+                f"the {self._window_text()} training window is shorter than the "
+                f"{self._minutes_text()} session"
+            )
         return (
-            f"the {self._window_text()} training window is shorter than the "
-            f"{self._minutes_text()} session"
+            f"the {self._window_text()} training window has no quarter-hour start that leaves "
+            f"room for the {self._minutes_text()} session"
         )
 
     def _minutes_text(self) -> str:
