@@ -7,19 +7,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from athletes.models import Athlete, Coach
 from plans.domain import types as domain
-from plans.domain.constants import E1RM_LOOKBACK
+from plans.domain.constants import E1RM_LOOKBACK, MIN_GAP_FROM_INTERVALS
 from plans.domain.prescription import E1rm, estimate_e1rm
 from plans.domain.weeks import week_bounds
 from plans.models import WeeklyPlan
 from workouts.models import Exercise, LiftSession, LiftSet, RunSession, SessionStatus
 
-# Sessions this far either side of the week are loaded too: an interval run late on the Sunday
-# before still counts for the 6 hours, and a long session may reach into the week.
-NEIGHBOURHOOD = timedelta(days=2)
+# Sessions of the neighbouring days that can still matter to the week: a session lasts at most
+# a day (a database constraint), so one starting more than a day and 6 h before the week ends
+# at least 6 h before it, and one starting 6 h after the week is 6 h from anything inside it.
+BEFORE_WEEK = timedelta(days=1) + MIN_GAP_FROM_INTERVALS
+AFTER_WEEK = MIN_GAP_FROM_INTERVALS
 
 
 class ServiceError(ValueError):
@@ -124,21 +126,20 @@ def load_weeks(athletes: Sequence[Athlete], monday: date) -> dict[int, LoadedWee
     if not athletes:
         return {}
     bounds = {athlete.pk: week_bounds(monday, athlete_tz(athlete)) for athlete in athletes}
-    earliest = min(start for start, _ in bounds.values())
-    latest = max(end for _, end in bounds.values())
     ids = list(bounds)
-
-    runs = RunSession.objects.filter(
-        athlete_id__in=ids,
-        start__gte=earliest - NEIGHBOURHOOD,
-        start__lt=latest + NEIGHBOURHOOD,
-    ).order_by("start", "pk")
-    lifts = (
-        LiftSession.objects.filter(
-            athlete_id__in=ids,
-            start__gte=earliest - NEIGHBOURHOOD,
-            start__lt=latest + NEIGHBOURHOOD,
+    # One range per time zone, so no athlete's rows are read for another zone's week.
+    by_zone: dict[tuple[datetime, datetime], list[int]] = defaultdict(list)
+    for athlete_id, week in bounds.items():
+        by_zone[week].append(athlete_id)
+    in_reach = Q()
+    for (start, end), zone_ids in by_zone.items():
+        in_reach |= Q(
+            athlete_id__in=zone_ids, start__gte=start - BEFORE_WEEK, start__lt=end + AFTER_WEEK
         )
+
+    runs = RunSession.objects.filter(in_reach).order_by("start", "pk")
+    lifts = (
+        LiftSession.objects.filter(in_reach)
         .order_by("start", "pk")
         .prefetch_related(Prefetch("sets", queryset=LiftSet.objects.order_by("order")))
     )
@@ -146,15 +147,15 @@ def load_weeks(athletes: Sequence[Athlete], monday: date) -> dict[int, LoadedWee
     history = LiftSet.objects.filter(
         session__athlete_id__in=ids,
         session__exercise=Exercise.DEADLIFT,
-        session__start__gte=earliest - E1RM_LOOKBACK,
-        session__start__lt=latest,
+        session__start__gte=min(start for start, _ in bounds.values()) - E1RM_LOOKBACK,
+        session__start__lt=max(start for start, _ in bounds.values()),
         is_warmup=False,
         reps__isnull=False,
         failed=False,
     ).exclude(session__status=SessionStatus.SKIPPED)
 
-    runs_by_athlete = _within(runs, bounds)
-    lifts_by_athlete = _within(lifts, bounds)
+    runs_by_athlete = _by_athlete(runs)
+    lifts_by_athlete = _by_athlete(lifts)
     plan_by_athlete = {plan.athlete_id: plan for plan in plans}
     history_by_athlete: dict[int, list[domain.LiftSet]] = defaultdict(list)
     for lift_set in history.values(
@@ -191,12 +192,10 @@ def load_weeks(athletes: Sequence[Athlete], monday: date) -> dict[int, LoadedWee
     }
 
 
-def _within(sessions: Iterable, bounds: dict[int, tuple[datetime, datetime]]) -> dict[int, list]:
+def _by_athlete(sessions: Iterable) -> dict[int, list]:
     grouped: dict[int, list] = defaultdict(list)
     for session in sessions:
-        start, end = bounds[session.athlete_id]
-        if start - NEIGHBOURHOOD <= session.start < end + NEIGHBOURHOOD:
-            grouped[session.athlete_id].append(session)
+        grouped[session.athlete_id].append(session)
     return grouped
 
 

@@ -189,6 +189,17 @@ class _SchedulePlan:
         self.prescriptions: dict[int, tuple[domain.LiftSet, ...]] = {}
         self.new_prescriptions: dict[int, tuple[domain.LiftSet, ...]] = {}
         self.removed: list[int] = []
+        # Prescriptions are pure and many athletes share one (no history yet, the same e1RM).
+        self._prescriptions: dict[tuple, tuple[domain.LiftSet, ...]] = {}
+
+    def prescription(self, item: LoadedWeek, sets: int, reps: int) -> tuple[domain.LiftSet, ...]:
+        increment = item.athlete.load_increment_kg
+        key = (item.e1rm.exact if item.e1rm else None, sets, reps, increment)
+        if key not in self._prescriptions:
+            self._prescriptions[key] = prescribe(
+                item.e1rm, sets=sets, reps=reps, rir=DEFAULT_TARGET_RIR, load_increment_kg=increment
+            )
+        return self._prescriptions[key]
 
     def add(self, item: LoadedWeek, sets: int | None, reps: int | None) -> None:
         try:
@@ -203,14 +214,7 @@ class _SchedulePlan:
             return
         existing = next((lift for lift in item.lifts if lift.pk == placement.session_id), None)
         current = next((lift for lift in item.week.lifts if lift.id == placement.session_id), None)
-        shape_sets, shape_reps = _shape(current, sets, reps)
-        wanted = prescribe(
-            item.e1rm,
-            sets=shape_sets,
-            reps=shape_reps,
-            rir=DEFAULT_TARGET_RIR,
-            load_increment_kg=item.athlete.load_increment_kg,
-        )
+        wanted = self.prescription(item, *_shape(current, sets, reps))
         if existing is None or current is None:
             session = LiftSession(
                 athlete=item.athlete,
