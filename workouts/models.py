@@ -6,7 +6,6 @@ from django.db.models import Q
 from plans.domain.constants import DEFAULT_DURATION_MINUTES
 from plans.models import WeeklyPlan
 
-
 MAX_DURATION_MINUTES = 24 * 60
 REPS_RANGE = (1, 100)
 LOAD_KG_RANGE = (Decimal("0"), Decimal("600"))

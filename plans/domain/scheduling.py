@@ -14,8 +14,8 @@ candidate ties, so the earliest free time of the week wins.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from typing import Literal
 
 from plans.domain.constants import DEFAULT_DURATION_MINUTES, MIN_GAP_FROM_INTERVALS, SLOT_GRID
@@ -242,10 +242,10 @@ class _SlotSearch:
                 blocked.append((max(step_low, first), min(step_high, last)))
         free = []
         next_free = first
-        for low, high in sorted(blocked):
-            if low > next_free:
-                free.append((next_free, low - 1))
-            next_free = max(next_free, high + 1)
+        for blocked_low, blocked_high in sorted(blocked):
+            if blocked_low > next_free:
+                free.append((next_free, blocked_low - 1))
+            next_free = max(next_free, blocked_high + 1)
         if next_free <= last:
             free.append((next_free, last))
         return free
