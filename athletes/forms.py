@@ -1,0 +1,88 @@
+from functools import cache
+from zoneinfo import available_timezones
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+
+from athletes.models import Athlete
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    # Only the canonical Area/City names: the legacy aliases ("US/Pacific", "Etc/GMT+5") make
+    # the list long and confusing.
+    zones = sorted(
+        zone
+        for zone in available_timezones()
+        if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "US/"))
+    )
+    return [("UTC", "UTC"), *((zone, zone.replace("_", " ")) for zone in zones)]
+
+
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class AthleteForm(forms.ModelForm):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150, required=False)
+    time_zone = forms.ChoiceField(label="Time zone", choices=time_zone_choices)
+
+    class Meta:
+        model = Athlete
+        fields = ["time_zone", "training_window_start", "training_window_end", "load_increment_kg"]
+        labels = {
+            "training_window_start": "Training window starts (local)",
+            "training_window_end": "Training window ends (local)",
+            "load_increment_kg": "Load increment (kg)",
+        }
+        widgets = {"training_window_start": TIME, "training_window_end": TIME}
+
+    field_order = ["first_name", "last_name"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["first_name"].initial = self.instance.user.first_name
+            self.fields["last_name"].initial = self.instance.user.last_name
+
+    def save_user(self, user) -> None:
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+
+
+class AthleteCreateForm(AthleteForm):
+    username = forms.CharField(
+        max_length=150, help_text="The athlete logs in with it.", label="Username"
+    )
+    password = forms.CharField(
+        widget=forms.PasswordInput(render_value=False),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+
+    field_order = ["username", "password", "first_name", "last_name"]
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        User = get_user_model()
+        field = User._meta.get_field(User.USERNAME_FIELD)
+        for validator in field.validators:
+            validator(username)
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("That username is taken.")
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            User = get_user_model()
+            probe = User(
+                username=cleaned.get("username", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(password, probe)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned

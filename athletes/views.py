@@ -1,0 +1,84 @@
+"""The coach's roster: list, add (with the athlete's login), edit, deactivate."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from athletes.access import athletes_for, coach_for, get_athlete_for
+from athletes.forms import AthleteCreateForm, AthleteForm
+
+
+@login_required
+@require_GET
+def roster(request: HttpRequest) -> HttpResponse:
+    athletes = athletes_for(request.user, include_inactive=True).order_by(
+        "-is_active", "user__last_name", "user__first_name", "user__username"
+    )
+    return render(request, "athletes/roster.html", {"nav": "roster", "athletes": athletes})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add(request: HttpRequest) -> HttpResponse:
+    coach = coach_for(request.user)
+    form = AthleteCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = get_user_model()(username=form.cleaned_data["username"])
+            user.set_password(form.cleaned_data["password"])
+            form.save_user(user)
+            user.save()
+            athlete = form.save(commit=False)
+            athlete.user = user
+            athlete.coach = coach
+            athlete.save()
+        messages.success(request, f"Added {athlete}; they can log in as {user.username}.")
+        return redirect("athletes:roster")
+    return render(
+        request,
+        "athletes/athlete_form.html",
+        {"nav": "roster", "form": form, "adding": True},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    athlete = get_athlete_for(request.user, pk, include_inactive=True)
+    form = AthleteForm(request.POST or None, instance=athlete)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            form.save_user(athlete.user)
+            athlete.user.save(update_fields=["first_name", "last_name"])
+        messages.success(request, f"Saved {athlete}.")
+        return redirect("athletes:roster")
+    return render(
+        request,
+        "athletes/athlete_form.html",
+        {"nav": "roster", "form": form, "athlete": athlete, "adding": False},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    athlete = get_athlete_for(request.user, pk)
+    athlete.deactivate()
+    messages.success(request, f"Deactivated {athlete}: they can no longer log in.")
+    return redirect("athletes:roster")
+
+
+@login_required
+@require_POST
+def activate(request: HttpRequest, pk: int) -> HttpResponse:
+    athlete = get_athlete_for(request.user, pk, include_inactive=True)
+    athlete.activate()
+    messages.success(request, f"Reactivated {athlete}.")
+    return redirect("athletes:roster")

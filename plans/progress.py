@@ -1,0 +1,159 @@
+"""An athlete's last weeks for the progress page: the deadlift e1RM each week and the share of
+sessions done, read in a fixed number of queries and drawn as server-side SVG."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from athletes.models import Athlete
+from plans.domain.prescription import estimate_e1rm
+from plans.domain.weeks import iso_week_name, week_bounds, week_of
+from plans.selectors import to_domain_set
+from workouts.models import Exercise, LiftSession, LiftSet, RunSession, SessionStatus
+
+WEEKS = 12
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    monday: date
+    e1rm_kg: Decimal | None
+    done: int
+    planned: int
+
+    @property
+    def name(self) -> str:
+        return iso_week_name(self.monday)
+
+    @property
+    def short_name(self) -> str:
+        return f"W{self.monday.isocalendar()[1]:02d}"
+
+    @property
+    def compliance_percent(self) -> int | None:
+        return round(100 * self.done / self.planned) if self.planned else None
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    points: list[tuple[float, float, str, str]]  # x, y, week label, value label
+    polyline: str
+    bars: list[Bar]
+    y_ticks: list[tuple[float, str]]
+    x_labels: list[tuple[float, str]]
+    empty: bool
+
+
+@dataclass(frozen=True)
+class Progress:
+    weeks: list[WeekPoint]
+    e1rm_chart: Chart
+    compliance_chart: Chart
+
+
+def athlete_progress(*, athlete: Athlete, last_week: date, weeks: int = WEEKS) -> Progress:
+    tz = athlete.tz
+    mondays = [last_week - timedelta(days=7 * offset) for offset in reversed(range(weeks))]
+    start, _ = week_bounds(mondays[0], tz)
+    _, end = week_bounds(mondays[-1], tz)
+
+    sets_by_week: dict[date, list] = {monday: [] for monday in mondays}
+    for lift_set in (
+        LiftSet.objects.filter(
+            session__athlete=athlete,
+            session__exercise=Exercise.DEADLIFT,
+            session__start__gte=start,
+            session__start__lt=end,
+            is_warmup=False,
+            reps__isnull=False,
+        )
+        .exclude(session__status=SessionStatus.SKIPPED)
+        .select_related("session")
+    ):
+        sets_by_week[week_of(lift_set.session.start, tz)].append(to_domain_set(lift_set))
+
+    done: dict[date, int] = dict.fromkeys(mondays, 0)
+    planned: dict[date, int] = dict.fromkeys(mondays, 0)
+    for model in (RunSession, LiftSession):
+        for session_start, status in model.objects.filter(
+            athlete=athlete, start__gte=start, start__lt=end
+        ).values_list("start", "status"):
+            monday = week_of(session_start, tz)
+            planned[monday] += 1
+            done[monday] += status == SessionStatus.DONE
+
+    points = []
+    for monday in mondays:
+        e1rm = estimate_e1rm(sets_by_week[monday])
+        points.append(WeekPoint(monday, e1rm.kg if e1rm else None, done[monday], planned[monday]))
+    return Progress(points, _e1rm_chart(points), _compliance_chart(points))
+
+
+WIDTH, HEIGHT = 640, 240
+LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 28
+
+
+def _x(index: int, count: int) -> float:
+    step = (WIDTH - LEFT - RIGHT) / max(count, 1)
+    return LEFT + step * index + step / 2
+
+
+def _x_labels(points: list[WeekPoint]) -> list[tuple[float, str]]:
+    return [(_x(i, len(points)), point.short_name) for i, point in enumerate(points)]
+
+
+def _e1rm_chart(points: list[WeekPoint]) -> Chart:
+    values = [p.e1rm_kg for p in points if p.e1rm_kg is not None]
+    plot_height = HEIGHT - TOP - BOTTOM
+    if not values:
+        return Chart(WIDTH, HEIGHT, [], "", [], [], _x_labels(points), True)
+    low = float(min(values)) - 5
+    high = float(max(values)) + 5
+    low = max(0.0, low)
+
+    def y(value: float) -> float:
+        return TOP + plot_height * (1 - (value - low) / (high - low))
+
+    marks = []
+    for i, point in enumerate(points):
+        if point.e1rm_kg is not None:
+            marks.append(
+                (_x(i, len(points)), y(float(point.e1rm_kg)), point.name, f"{point.e1rm_kg} kg")
+            )
+    ticks = [(y(low + (high - low) * k / 4), f"{low + (high - low) * k / 4:.0f}") for k in range(5)]
+    polyline = " ".join(f"{x:.1f},{y_:.1f}" for x, y_, _, _ in marks)
+    return Chart(WIDTH, HEIGHT, marks, polyline, [], ticks, _x_labels(points), False)
+
+
+def _compliance_chart(points: list[WeekPoint]) -> Chart:
+    plot_height = HEIGHT - TOP - BOTTOM
+    step = (WIDTH - LEFT - RIGHT) / len(points)
+    bars = []
+    for i, point in enumerate(points):
+        percent = point.compliance_percent
+        height = plot_height * (percent or 0) / 100
+        bars.append(
+            Bar(
+                x=_x(i, len(points)) - step * 0.35,
+                y=TOP + plot_height - height,
+                width=step * 0.7,
+                height=height,
+                label=point.name,
+                value=f"{percent} %" if percent is not None else "no sessions",
+            )
+        )
+    ticks = [(TOP + plot_height * (1 - k / 4), f"{25 * k}") for k in range(5)]
+    empty = not any(p.planned for p in points)
+    return Chart(WIDTH, HEIGHT, [], "", bars, ticks, _x_labels(points), empty)

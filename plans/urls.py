@@ -1,0 +1,23 @@
+from django.urls import path
+
+from plans import views
+
+app_name = "plans"
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/schedule/", views.schedule_roster, name="schedule_roster"),
+    path("dashboard/publish/", views.publish_drafts, name="publish_drafts"),
+    path("athletes/<int:pk>/week/", views.athlete_current_week, name="athlete_current_week"),
+    path("athletes/<int:pk>/week/<str:week>/", views.athlete_week, name="athlete_week"),
+    path("athletes/<int:pk>/week/<str:week>/fix/", views.apply_fix, name="apply_fix"),
+    path(
+        "athletes/<int:pk>/week/<str:week>/schedule/",
+        views.schedule_deadlift,
+        name="schedule_deadlift",
+    ),
+    path("athletes/<int:pk>/week/<str:week>/copy-runs/", views.copy_runs, name="copy_runs"),
+    path("athletes/<int:pk>/week/<str:week>/publish/", views.publish, name="publish"),
+    path("athletes/<int:pk>/week/<str:week>/note/", views.save_note, name="save_note"),
+    path("athletes/<int:pk>/progress/", views.progress, name="progress"),
+]

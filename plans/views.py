@@ -1,0 +1,300 @@
+"""The coach's dashboard and athlete-week pages. Thin: check access (athletes.access), call one
+service or selector, render. Every rule and every schedule comes from plans.services."""
+
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from athletes.access import athletes_for, coach_for, get_athlete_for
+from athletes.models import Athlete, Coach
+from plans import presentation, services
+from plans.domain.weeks import iso_week_name, monday_of
+from plans.forms import CoachNoteForm, WeekJumpForm
+from plans.models import PlanStatus, WeeklyPlan
+from plans.progress import athlete_progress
+from plans.services import ServiceError
+from workouts.services import copy_runs_from_previous_week
+
+
+def this_week(tz) -> date:
+    return monday_of(timezone.now().astimezone(tz).date())
+
+
+def week_from_url(name: str) -> date:
+    try:
+        return services.parse_week(name)
+    except ServiceError as error:
+        raise Http404(str(error)) from None
+
+
+def athlete_week_url(athlete: Athlete, monday: date) -> str:
+    return reverse("plans:athlete_week", args=[athlete.pk, iso_week_name(monday)])
+
+
+def dashboard_url(monday: date, **params: str) -> str:
+    query = {"week": iso_week_name(monday), **{k: v for k, v in params.items() if v}}
+    return f"{reverse('plans:dashboard')}?{urlencode(query)}"
+
+
+# ---------------------------------------------------------------------------- home
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role to its own start page."""
+    if Coach.objects.filter(user=request.user).exists():
+        return redirect("plans:dashboard")
+    if Athlete.objects.filter(user=request.user).exists():
+        # The athlete's phone pages are another issue; until then they get a plain welcome.
+        return render(request, "athletes/athlete_home.html")
+    raise PermissionDenied("This login is neither a coach nor an athlete.")
+
+
+# ---------------------------------------------------------------------------- dashboard
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    coach = coach_for(request.user)
+    jump = WeekJumpForm(request.GET or None)
+    monday = this_week(coach.tz)
+    if "week" in request.GET:
+        if jump.is_valid():
+            monday = jump.cleaned_data["week"]
+        else:
+            messages.error(request, " ".join(jump.errors.get("week", [])))
+    sort = request.GET.get("sort") if request.GET.get("sort") in ("name", "severity") else "name"
+    errors_only = request.GET.get("errors") == "1"
+
+    reports = services.evaluate_roster(coach=coach, week=monday)
+    rows = presentation.sort_rows([presentation.dashboard_row(r) for r in reports], sort)
+    summary = presentation.summary(rows)
+    if errors_only:
+        rows = [row for row in rows if row.error_count]
+    keep = {"sort": sort if sort != "name" else "", "errors": "1" if errors_only else ""}
+    return render(
+        request,
+        "plans/dashboard.html",
+        {
+            "nav": "dashboard",
+            "coach": coach,
+            "monday": monday,
+            "week_name": iso_week_name(monday),
+            "sunday": monday + timedelta(days=6),
+            "is_this_week": monday == this_week(coach.tz),
+            "prev_url": dashboard_url(monday - timedelta(days=7), **keep),
+            "next_url": dashboard_url(monday + timedelta(days=7), **keep),
+            "this_week_url": dashboard_url(this_week(coach.tz), **keep),
+            "sort_name_url": dashboard_url(monday, errors=keep["errors"]),
+            "sort_severity_url": dashboard_url(monday, sort="severity", errors=keep["errors"]),
+            "errors_url": dashboard_url(monday, sort=keep["sort"], errors="1"),
+            "all_url": dashboard_url(monday, sort=keep["sort"]),
+            "rows": rows,
+            "summary": summary,
+            "sort": sort,
+            "errors_only": errors_only,
+            "jump": jump
+            if jump.is_bound
+            else WeekJumpForm(initial={"week": iso_week_name(monday)}),
+        },
+    )
+
+
+def _posted_week(request: HttpRequest) -> date:
+    try:
+        return services.parse_week(request.POST.get("week", ""))
+    except ServiceError as error:
+        raise Http404(str(error)) from None
+
+
+@login_required
+@require_POST
+def schedule_roster(request: HttpRequest) -> HttpResponse:
+    coach = coach_for(request.user)
+    monday = _posted_week(request)
+    try:
+        results = services.schedule_roster(coach=coach, week=monday)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        changed = [r for r in results if r.outcome not in ("unchanged", "no_slot")]
+        no_slot = [r for r in results if r.outcome == "no_slot"]
+        messages.success(
+            request,
+            f"Scheduled {iso_week_name(monday)}: {len(changed)} changed, "
+            f"{len(results) - len(changed) - len(no_slot)} already in place.",
+        )
+        for result in no_slot:
+            messages.warning(request, f"{result.athlete}: {result.reason}")
+    return redirect(dashboard_url(monday))
+
+
+@login_required
+@require_POST
+def publish_drafts(request: HttpRequest) -> HttpResponse:
+    athletes = athletes_for(request.user)
+    monday = _posted_week(request)
+    # Only the drafts: an athlete with no plan this week gets no empty published week.
+    drafted = list(
+        athletes.filter(plans__week_start=monday, plans__status=PlanStatus.DRAFT).distinct()
+    )
+    count = services.publish_week(athletes=drafted, week=monday) if drafted else 0
+    messages.success(request, f"Published {count} draft plan{'s' if count != 1 else ''}.")
+    return redirect(dashboard_url(monday))
+
+
+# ---------------------------------------------------------------------------- athlete week
+
+
+@login_required
+@require_GET
+def athlete_current_week(request: HttpRequest, pk: int) -> HttpResponse:
+    athlete = get_athlete_for(request.user, pk)
+    return redirect(athlete_week_url(athlete, this_week(athlete.tz)))
+
+
+def _week_context(athlete: Athlete, monday: date) -> dict:
+    report = services.evaluate_week(athlete=athlete, week=monday)
+    plan = report.loaded.plan
+    return {
+        "athlete": athlete,
+        "monday": monday,
+        "sunday": monday + timedelta(days=6),
+        "week_name": iso_week_name(monday),
+        "report": report,
+        "plan": plan,
+        "columns": presentation.day_columns(report),
+        "violations": [
+            (violation, presentation.rule_title(violation.code)) for violation in report.violations
+        ],
+        "badges": presentation.badges(report.violations),
+        "e1rm": report.loaded.e1rm,
+        "note_form": CoachNoteForm(initial={"coach_note": plan.coach_note if plan else ""}),
+    }
+
+
+@login_required
+@require_GET
+def athlete_week(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+    athlete = get_athlete_for(request.user, pk)
+    monday = week_from_url(week)
+    context = _week_context(athlete, monday)
+    context.update(
+        nav="dashboard",
+        prev_url=athlete_week_url(athlete, monday - timedelta(days=7)),
+        next_url=athlete_week_url(athlete, monday + timedelta(days=7)),
+        dashboard_url=dashboard_url(monday),
+    )
+    return render(request, "plans/athlete_week.html", context)
+
+
+def _week_done(request: HttpRequest, athlete: Athlete, monday: date) -> HttpResponse:
+    """After a change: htmx gets the refreshed week body, a plain POST a redirect to the page."""
+    if request.htmx:
+        return render(request, "plans/_week_body.html", _week_context(athlete, monday))
+    return redirect(athlete_week_url(athlete, monday))
+
+
+@login_required
+@require_POST
+def apply_fix(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+    athlete = get_athlete_for(request.user, pk)
+    monday = week_from_url(week)
+    try:
+        label = services.apply_fix(athlete=athlete, week=monday, code=request.POST.get("code", ""))
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Done: {label}.")
+    return _week_done(request, athlete, monday)
+
+
+@login_required
+@require_POST
+def schedule_deadlift(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+    athlete = get_athlete_for(request.user, pk)
+    monday = week_from_url(week)
+    try:
+        result = services.schedule_deadlift(athlete=athlete, week=monday)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        level = messages.WARNING if result.outcome == "no_slot" else messages.SUCCESS
+        messages.add_message(
+            request, level, f"Deadlift {result.outcome.replace('_', ' ')}: {result.reason}"
+        )
+    return _week_done(request, athlete, monday)
+
+
+@login_required
+@require_POST
+def copy_runs(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+    athlete = get_athlete_for(request.user, pk)
+    monday = week_from_url(week)
+    copied = copy_runs_from_previous_week(athlete=athlete, week=monday)
+    messages.success(request, f"Copied {copied} run{'s' if copied != 1 else ''} from last week.")
+    return _week_done(request, athlete, monday)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+    athlete = get_athlete_for(request.user, pk)
+    monday = week_from_url(week)
+    services.publish_week(athletes=[athlete], week=monday)
+    messages.success(request, f"Published {iso_week_name(monday)} for {athlete}.")
+    return _week_done(request, athlete, monday)
+
+
+@login_required
+@require_POST
+def save_note(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+    athlete = get_athlete_for(request.user, pk)
+    monday = week_from_url(week)
+    form = CoachNoteForm(request.POST)
+    saved = form.is_valid()
+    if saved:
+        plan, _ = WeeklyPlan.objects.get_or_create(athlete=athlete, week_start=monday)
+        plan.coach_note = form.cleaned_data["coach_note"]
+        plan.save(update_fields=["coach_note"])
+    if request.htmx:
+        return render(
+            request,
+            "plans/_note.html",
+            {
+                "athlete": athlete,
+                "week_name": iso_week_name(monday),
+                "note_form": form,
+                "saved": saved,
+            },
+        )
+    if saved:
+        messages.success(request, "Note saved.")
+    else:
+        messages.error(
+            request, "The note was not saved: " + " ".join(form.errors.get("coach_note", []))
+        )
+    return redirect(athlete_week_url(athlete, monday))
+
+
+# ---------------------------------------------------------------------------- progress
+
+
+@login_required
+@require_GET
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    athlete = get_athlete_for(request.user, pk)
+    data = athlete_progress(athlete=athlete, last_week=this_week(athlete.tz))
+    return render(
+        request, "plans/progress.html", {"nav": "roster", "athlete": athlete, "progress": data}
+    )

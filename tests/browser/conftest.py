@@ -1,0 +1,59 @@
+"""Playwright (sync API) driving Debian's Chromium against pytest-django's live server.
+
+Browser downloads don't work here, so the tests use /usr/bin/chromium from the `chromium`
+package. Without it they skip, saying how to install it, unless REQUIRE_BROWSER=1 (as in CI),
+when they fail instead."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# The sync Playwright API runs an event loop in this thread; Django's ORM calls from the test
+# body would otherwise be refused as "called from an async context".
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+INSTALL_HINT = (
+    "Chromium is missing at /usr/bin/chromium: install Debian's package with "
+    "`apt-get update && apt-get install -y chromium` (or set REQUIRE_BROWSER=1 to fail instead)."
+)
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(INSTALL_HINT)
+        pytest.skip(INSTALL_HINT)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

@@ -1,0 +1,146 @@
+"""Adding, editing and deleting an athlete's runs and lifts from the coach's week page. Each view
+goes through athletes.access first; forms are read in the athlete's time zone."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from athletes.access import get_athlete_for
+from athletes.models import Athlete
+from plans.domain.weeks import iso_week_name, week_bounds, week_of
+from plans.views import athlete_week_url, week_from_url
+from workouts.forms import LiftSessionForm, LiftSetFormSet, RunSessionForm
+from workouts.models import Exercise, LiftSession, RunSession
+
+
+def _week_of(athlete: Athlete, session) -> date:
+    return week_of(session.start, athlete.tz)
+
+
+def _render(request, template, athlete, monday, **context) -> HttpResponse:
+    return render(
+        request,
+        template,
+        {
+            "nav": "dashboard",
+            "athlete": athlete,
+            "week_name": iso_week_name(monday),
+            "back_url": athlete_week_url(athlete, monday),
+            **context,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# ---------------------------------------------------------------------------- runs
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def run_add(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+    athlete = get_athlete_for(request.user, pk)
+    monday = week_from_url(week)
+    return _run_form(request, athlete, monday, RunSession(athlete=athlete))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def run_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    athlete = get_athlete_for(request.user, pk)
+    run = get_object_or_404(RunSession, pk=session_pk, athlete=athlete)
+    return _run_form(request, athlete, _week_of(athlete, run), run)
+
+
+def _run_form(request, athlete: Athlete, monday: date, run: RunSession) -> HttpResponse:
+    with timezone.override(athlete.tz):
+        bounds = week_bounds(monday, athlete.tz)
+        data = request.POST if request.method == "POST" else None
+        form = RunSessionForm(data, instance=run, week_bounds=bounds)
+        if data is not None and form.is_valid():
+            adding = run.pk is None
+            form.save()
+            messages.success(request, f"{'Added' if adding else 'Saved'} the {form.instance}.")
+            return redirect(athlete_week_url(athlete, monday))
+        return _render(request, "workouts/run_form.html", athlete, monday, form=form, session=run)
+
+
+@login_required
+@require_POST
+def run_delete(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    athlete = get_athlete_for(request.user, pk)
+    run = get_object_or_404(RunSession, pk=session_pk, athlete=athlete)
+    monday = _week_of(athlete, run)
+    run.delete()
+    messages.success(request, "Run deleted.")
+    return redirect(athlete_week_url(athlete, monday))
+
+
+# ---------------------------------------------------------------------------- lifts
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deadlift_add(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+    athlete = get_athlete_for(request.user, pk)
+    monday = week_from_url(week)
+    return _lift_form(request, athlete, monday, LiftSession(athlete=athlete))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deadlift_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    athlete = get_athlete_for(request.user, pk)
+    lift = get_object_or_404(LiftSession, pk=session_pk, athlete=athlete)
+    return _lift_form(request, athlete, _week_of(athlete, lift), lift)
+
+
+def _lift_form(request, athlete: Athlete, monday: date, lift: LiftSession) -> HttpResponse:
+    with timezone.override(athlete.tz):
+        bounds = week_bounds(monday, athlete.tz)
+        data = request.POST if request.method == "POST" else None
+        form = LiftSessionForm(
+            data, instance=lift, week_bounds=bounds, initial={"exercise": Exercise.DEADLIFT}
+        )
+        sets = LiftSetFormSet(data, instance=lift, prefix="sets")
+        if data is not None and form.is_valid() and sets.is_valid():
+            adding = lift.pk is None
+            with transaction.atomic():
+                form.save()
+                changed = sets.save(commit=False)
+                for deleted in sets.deleted_objects:
+                    deleted.delete()
+                kept = [s.order for s in lift.sets.all() if s.order is not None]
+                next_order = max(kept, default=0) + 1
+                for lift_set in changed:
+                    if lift_set.order is None:
+                        lift_set.order = next_order
+                        next_order += 1
+                    lift_set.save()
+            messages.success(request, f"{'Added' if adding else 'Saved'} the {form.instance}.")
+            return redirect(athlete_week_url(athlete, monday))
+        return _render(
+            request,
+            "workouts/lift_form.html",
+            athlete,
+            monday,
+            form=form,
+            sets=sets,
+            session=lift,
+        )
+
+
+@login_required
+@require_POST
+def deadlift_delete(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    athlete = get_athlete_for(request.user, pk)
+    lift = get_object_or_404(LiftSession, pk=session_pk, athlete=athlete)
+    monday = _week_of(athlete, lift)
+    lift.delete()
+    messages.success(request, "Lift session deleted.")
+    return redirect(athlete_week_url(athlete, monday))
