@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from athletes.models import Athlete, Coach
+from plans.models import PlanStatus
+from workouts.models import LiftSession, RunSession
 
 
 def coach_for(user) -> Coach:
@@ -37,3 +39,67 @@ def get_athlete_for(user, pk: int, *, include_inactive: bool = False) -> Athlete
         return athletes_for(user, include_inactive=include_inactive).get(pk=pk)
     except Athlete.DoesNotExist:
         raise Http404("No such athlete on your roster.") from None
+
+
+# Both roles: the API, the phone pages and the calendar feed ask here.
+
+
+def role_of(user) -> str | None:
+    """ "coach", "athlete" or None (anonymous, inactive, or a user with neither profile)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if hasattr(user, "coach"):
+        return "coach"
+    if hasattr(user, "athlete"):
+        return "athlete"
+    return None
+
+
+def visible_athletes(user) -> QuerySet[Athlete]:
+    """Every athlete the user may see: a coach their whole roster (inactive ones too, so their
+    history stays reachable), an athlete only themselves, anyone else nobody."""
+    athletes = Athlete.objects.select_related("user")
+    match role_of(user):
+        case "coach":
+            return athletes.filter(coach__user=user)
+        case "athlete":
+            return athletes.filter(user=user)
+    return athletes.none()
+
+
+def get_visible_athlete(user, pk: int) -> Athlete:
+    """An athlete the user may see, or 404 (never 403: ids don't leak whose they are)."""
+    try:
+        return visible_athletes(user).get(pk=pk)
+    except (Athlete.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such athlete.") from None
+
+
+def may_plan_for(user, athlete: Athlete) -> bool:
+    """Only an athlete's own coach changes their plan; the athlete logs what they did."""
+    return (
+        role_of(user) == "coach"
+        and athlete.coach_id is not None
+        and (athlete.coach.user_id == user.pk)
+    )
+
+
+def published_only(user) -> bool:
+    """Athletes see a week once its plan is published; coaches see drafts too."""
+    return role_of(user) == "athlete"
+
+
+def visible_sessions[S: (RunSession, LiftSession)](user, model: type[S]) -> QuerySet[S]:
+    """Run or lift sessions the user may see: their athletes', and for an athlete only the
+    weeks whose plan is published."""
+    sessions = model.objects.filter(athlete__in=visible_athletes(user))
+    if published_only(user):
+        sessions = sessions.filter(plan__status=PlanStatus.PUBLISHED)
+    return sessions
+
+
+def get_visible_session[S: (RunSession, LiftSession)](user, model: type[S], pk: int) -> S:
+    try:
+        return visible_sessions(user, model).select_related("athlete__user", "plan").get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such session.") from None

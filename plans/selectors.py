@@ -14,6 +14,7 @@ from plans.domain import types as domain
 from plans.domain.constants import E1RM_LOOKBACK, MIN_GAP_FROM_INTERVALS
 from plans.domain.prescription import E1rm, estimate_e1rm
 from plans.domain.weeks import week_bounds
+from plans.errors import ServiceError
 from plans.models import WeeklyPlan
 from workouts.models import Exercise, LiftSession, LiftSet, RunSession, SessionStatus
 
@@ -22,10 +23,6 @@ from workouts.models import Exercise, LiftSession, LiftSet, RunSession, SessionS
 # at least 6 h before it, and one starting 6 h after the week is 6 h from anything inside it.
 BEFORE_WEEK = timedelta(days=1) + MIN_GAP_FROM_INTERVALS
 AFTER_WEEK = MIN_GAP_FROM_INTERVALS
-
-
-class ServiceError(ValueError):
-    """A request the plans engine cannot carry out; the message says why, for the user."""
 
 
 @dataclass

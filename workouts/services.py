@@ -1,12 +1,27 @@
-"""Plain writes on sessions that involve no rule of the plans engine."""
+"""Writes on sessions and sets that involve no rule of the plans engine: copying runs, logging
+sets, marking sessions done."""
 
+import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from athletes.models import Athlete
 from plans.domain.weeks import week_bounds
-from workouts.models import RunSession, SessionStatus
+from plans.errors import Conflict, ServiceError
+from workouts.models import (
+    LOAD_KG_RANGE,
+    REPS_RANGE,
+    RIR_RANGE,
+    LiftSession,
+    LiftSet,
+    RunSession,
+    SessionStatus,
+)
 
 
 def _same_local_time_a_week_later(moment: datetime, athlete: Athlete) -> datetime:
@@ -48,3 +63,140 @@ def copy_runs_from_previous_week(*, athlete: Athlete, week: date) -> int:
             existing.add((run.kind, new_start))
             created += 1
     return created
+
+
+# ---------------------------------------------------------------------------- logging sets
+#
+# The phone queues sets offline and sends each with a client-generated UUID; so does any API
+# client. A retry, a double tap or two tabs carry the same client_id, and the unique constraint
+# on it turns them into "already stored" rather than a second row.
+
+
+@dataclass(frozen=True)
+class Logged:
+    lift_set: LiftSet
+    created: bool  # False: this client_id was stored before; the stored set is the answer
+
+
+@dataclass(frozen=True)
+class DoneValues:
+    reps: int
+    load_kg: Decimal | None = None
+    rir: int | None = None
+    failed: bool = False
+
+    def check(self) -> None:
+        problems = {}
+        if not isinstance(self.reps, int) or not REPS_RANGE[0] <= self.reps <= REPS_RANGE[1]:
+            problems["reps"] = f"Reps must be {REPS_RANGE[0]} to {REPS_RANGE[1]}."
+        if self.load_kg is not None and not LOAD_KG_RANGE[0] <= self.load_kg <= LOAD_KG_RANGE[1]:
+            problems["load_kg"] = f"Load must be {LOAD_KG_RANGE[0]} to {LOAD_KG_RANGE[1]} kg."
+        if self.rir is not None and not RIR_RANGE[0] <= self.rir <= RIR_RANGE[1]:
+            problems["rir"] = f"RIR must be {RIR_RANGE[0]} to {RIR_RANGE[1]}."
+        if problems:
+            raise ValidationError(problems)
+
+
+def _locked_session(session_id: int) -> LiftSession:
+    # Row lock on PostgreSQL (SQLite's IMMEDIATE transactions serialise writers anyway): two
+    # submissions for one session never pick the same free set.
+    session = LiftSession.objects.select_for_update().get(pk=session_id)
+    if session.status == SessionStatus.DONE:
+        raise Conflict("This session is marked done; its sets are locked.")
+    return session
+
+
+def log_set(
+    *,
+    session: LiftSession,
+    client_id: uuid.UUID,
+    values: DoneValues,
+    set_id: int | None = None,
+) -> Logged:
+    """Record a set as done: into the prescribed set `set_id` (or the first one not yet logged),
+    else as an extra set after the last. Idempotent by client_id."""
+    values.check()
+    try:
+        with transaction.atomic():
+            stored = LiftSet.objects.filter(client_id=client_id).first()
+            if stored is not None:
+                return Logged(stored, created=False)
+            locked = _locked_session(session.pk)
+            # Re-check under the lock: a twin submission may have just committed.
+            stored = LiftSet.objects.filter(client_id=client_id).first()
+            if stored is not None:
+                return Logged(stored, created=False)
+            lift_set = _free_set(locked, set_id)
+            _write_done(lift_set, values, client_id=client_id)
+            return Logged(lift_set, created=True)
+    except IntegrityError:
+        # Another submission of the same client_id committed between our check and our write.
+        stored = LiftSet.objects.filter(client_id=client_id).first()
+        if stored is None:
+            raise
+        return Logged(stored, created=False)
+
+
+def _free_set(session: LiftSession, set_id: int | None) -> LiftSet:
+    sets = list(session.sets.order_by("order"))
+    if set_id is not None:
+        chosen = next((s for s in sets if s.pk == set_id), None)
+        if chosen is None:
+            raise ServiceError("That set is not part of this session.")
+        if not chosen.is_logged:
+            return chosen
+        # Already logged under another client_id: keep both rather than lose one.
+    else:
+        chosen = next((s for s in sets if not s.is_logged), None)
+        if chosen is not None:
+            return chosen
+    return LiftSet(session=session, order=max((s.order for s in sets), default=0) + 1)
+
+
+def _write_done(lift_set: LiftSet, values: DoneValues, *, client_id: uuid.UUID | None) -> None:
+    lift_set.reps = values.reps
+    lift_set.load_kg = values.load_kg
+    lift_set.rir = values.rir
+    lift_set.failed = values.failed
+    if client_id is not None:
+        lift_set.client_id = client_id
+    lift_set.logged_at = lift_set.logged_at or timezone.now()
+    lift_set.save()
+
+
+def update_logged_set(*, lift_set: LiftSet, values: DoneValues) -> LiftSet:
+    values.check()
+    with transaction.atomic():
+        _locked_session(lift_set.session_id)
+        lift_set.refresh_from_db()
+        _write_done(lift_set, values, client_id=None)
+    return lift_set
+
+
+def delete_logged_set(*, lift_set: LiftSet) -> None:
+    """An extra set goes; a prescribed set keeps its targets and loses only what was logged."""
+    with transaction.atomic():
+        _locked_session(lift_set.session_id)
+        lift_set.refresh_from_db()
+        if lift_set.target_reps is None and lift_set.target_load_kg is None:
+            lift_set.delete()
+            return
+        lift_set.reps = lift_set.load_kg = lift_set.rir = lift_set.client_id = None
+        lift_set.failed = False
+        lift_set.logged_at = None
+        lift_set.save()
+
+
+def mark_done(
+    *,
+    session: RunSession | LiftSession,
+    actual_start: datetime | None = None,
+    actual_duration_minutes: int | None = None,
+) -> None:
+    """Done, with the actual start and duration (the planned ones when not given)."""
+    session.status = SessionStatus.DONE
+    session.actual_start = actual_start or session.actual_start or session.start
+    session.actual_duration_minutes = (
+        actual_duration_minutes or session.actual_duration_minutes or session.duration_minutes
+    )
+    session.save()
