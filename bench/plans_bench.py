@@ -183,8 +183,8 @@ def main() -> None:
         add_history(coach)
         athlete_weeks = args.athletes * args.weeks
         service_s, baseline_s = run(coach, args.weeks)
-        created_sessions = LiftSession.objects.filter(start__gte=FIRST_MONDAY).count()
-        created_sets = LiftSet.objects.filter(session__start__gte=FIRST_MONDAY).count()
+        created_sessions = LiftSession.objects.filter(plan__week_start__gte=FIRST_MONDAY).count()
+        created_sets = LiftSet.objects.filter(session__plan__week_start__gte=FIRST_MONDAY).count()
         small, large = queries_per_roster(10), queries_per_roster(200)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
