@@ -20,6 +20,9 @@ from workouts.models import Exercise, LiftSession, LiftSet, RunKind, RunSession,
 
 COACH_USERNAME = "coach"
 COACH_PASSWORD = "ironstride-demo"
+# The person running the demo gets the Django admin too (/admin/).
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "ironstride-admin"
 ATHLETE_PASSWORD = "athlete-demo"
 HISTORY_WEEKS = 8
 WARMUPS = ((5, Decimal("0.4")), (3, Decimal("0.6")), (2, Decimal("0.8")))
@@ -131,12 +134,15 @@ class Command(BaseCommand):
                 self._seed(User, now=timezone.now())
                 self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(
+            f"Admin login:    {ADMIN_USERNAME} / {ADMIN_PASSWORD} (http://127.0.0.1:8000/admin/)\n"
             f"Coach login:    {COACH_USERNAME} / {COACH_PASSWORD}\n"
             f"Athlete logins: {', '.join(a.username for a in ROSTER)} / {ATHLETE_PASSWORD}"
         )
 
     def _seed(self, User, *, now: datetime) -> None:
         rng = random.Random(49)
+        if not User.objects.filter(username=ADMIN_USERNAME).exists():
+            User.objects.create_superuser(ADMIN_USERNAME, password=ADMIN_PASSWORD)
         coach_user = User.objects.create_user(
             COACH_USERNAME, password=COACH_PASSWORD, first_name="Casey", last_name="Coach"
         )

@@ -1,0 +1,46 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from workouts.models import LiftSession
+
+pytestmark = pytest.mark.django_db
+
+CHANGELISTS = [
+    "admin:athletes_coach_changelist",
+    "admin:athletes_athlete_changelist",
+    "admin:workouts_runsession_changelist",
+    "admin:workouts_liftsession_changelist",
+    "admin:plans_weeklyplan_changelist",
+]
+
+
+@pytest.fixture
+def admin_client(client):
+    call_command("seed_demo", stdout=StringIO())
+    assert client.login(username="admin", password="ironstride-admin")
+    return client
+
+
+@pytest.mark.parametrize("name", CHANGELISTS)
+def test_every_model_is_listed_in_the_admin_with_the_demo_data(admin_client, name):
+    response = admin_client.get(reverse(name))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count > 0
+
+
+def test_admin_search_and_filters_work(admin_client):
+    response = admin_client.get(
+        reverse("admin:athletes_athlete_changelist"), {"q": "Okafor", "is_active__exact": "1"}
+    )
+    assert [str(a) for a in response.context["cl"].result_list] == ["Ben Okafor"]
+
+
+def test_a_lift_session_shows_its_sets_inline(admin_client):
+    lift = LiftSession.objects.filter(sets__isnull=False).first()
+    response = admin_client.get(reverse("admin:workouts_liftsession_change", args=[lift.pk]))
+    assert response.status_code == 200
+    inline = response.context["inline_admin_formsets"][0]
+    assert len(inline.formset.forms) == lift.sets.count()
