@@ -90,6 +90,8 @@ def test_run_session_constraints(values, is_refused):
         pytest.param({"target_rir": 11}, True, id="target rir 11"),
         pytest.param({"order": 0}, True, id="order 0"),
         pytest.param({"load_kg": Decimal("100")}, True, id="load logged without reps"),
+        pytest.param({"client_id": uuid.uuid4()}, True, id="client_id on a set not logged"),
+        pytest.param({"client_id": uuid.uuid4(), "reps": 3}, False, id="client_id on a logged set"),
     ],
 )
 def test_lift_set_constraints(values, is_refused):

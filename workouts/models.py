@@ -170,6 +170,11 @@ class LiftSet(models.Model):
                 condition=Q(reps__isnull=False) | (Q(load_kg__isnull=True) & Q(rir__isnull=True)),
                 name="set_done_values_need_reps",
             ),
+            # The client_id is the logged set's identity: empty until the set is logged.
+            models.CheckConstraint(
+                condition=Q(client_id__isnull=True) | Q(reps__isnull=False),
+                name="set_client_id_only_when_logged",
+            ),
         ]
 
     def __str__(self) -> str:
