@@ -215,9 +215,12 @@
       form.failed.checked = !!values.failed;
     }
 
+    const submit = document.getElementById("log-submit");
+
     function prepareNext() {
       editing = null;
       cancel.hidden = true;
+      submit.textContent = "Log set";
       next = pickNext();
       const s = next.set;
       const prev = next.previous || {};
@@ -300,6 +303,7 @@
         const s = sets.find((x) => String(x.id) === edit.dataset.edit);
         editing = s.id;
         heading.textContent = "Edit set " + s.order;
+        submit.textContent = "Save set";
         targetLine.textContent = "";
         fill(s);
         cancel.hidden = false;
@@ -318,6 +322,24 @@
     });
 
     cancel.addEventListener("click", () => { prepareNext(); say(""); });
+
+    function actions(s) {
+      const box = document.createElement("div");
+      box.className = "row actions";
+      for (const [word, attr] of [["Edit", "edit"], ["Delete", "delete"]]) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "btn btn-small";
+        button.dataset[attr] = s.id;
+        button.textContent = word;
+        const hidden = document.createElement("span");
+        hidden.className = "vh";
+        hidden.textContent = " set " + s.order;
+        button.appendChild(hidden);
+        box.appendChild(button);
+      }
+      return box;
+    }
 
     function showViolations(violations) {
       const box = document.getElementById("violations");
@@ -352,6 +374,7 @@
         li.classList.remove("set-queued");
         li.classList.add("set-logged");
         li.querySelector("[data-done]").textContent = doneText(s, "Done: ");
+        if (!li.querySelector("[data-edit]")) li.appendChild(actions(s));
         showViolations(data.violations);
       },
       refused(item, text) {

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import AthleteFactory, PASSWORD
+from tests.factories import PASSWORD, AthleteFactory
 from tests.workouts import phone_data
 from workouts.models import LiftSet, SessionStatus
 
@@ -229,9 +229,7 @@ def test_edit_and_delete_are_409_once_the_session_is_done(athlete_client, lift):
         json.dumps({"reps": 4}),
         content_type="application/json",
     )
-    delete = athlete_client.post(
-        reverse("workouts:phone_delete_set", args=[lift.pk, stored["id"]])
-    )
+    delete = athlete_client.post(reverse("workouts:phone_delete_set", args=[lift.pk, stored["id"]]))
     assert (edit.status_code, delete.status_code) == (409, 409)
     assert LiftSet.objects.get(pk=stored["id"]).reps == 3
 

@@ -51,4 +51,3 @@ def test_label(total, label):
 def test_another_bar_and_plate_set():
     loading = plates_per_side(Decimal("35"), bar_kg=Decimal("15"), plates=d("10", "5"))
     assert loading.per_side == d("10")
-
