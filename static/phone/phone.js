@@ -110,7 +110,12 @@
           break; // no connection: keep everything, try again later
         }
         const data = await response.json().catch(() => null);
-        if (response.status === 200 || response.status === 201) {
+        if (response.redirected || response.status === 403) {
+          // Logged out (the login page answered) or the CSRF token is stale: keep the set.
+          if (logger) logger.say("Log in again to sync your sets; they are kept on this phone.");
+          break;
+        }
+        if ((response.status === 200 || response.status === 201) && data && data.set) {
           await queue.remove(item.client_id);
           changed = true;
           if (logger) logger.stored(item, data);
@@ -120,11 +125,7 @@
           await queue.remove(item.client_id);
           if (logger) logger.refused(item, errorText(data, "The server refused this set."));
         } else {
-          // 403 (logged out), 5xx: keep it for later.
-          if (logger && response.status === 403) {
-            logger.say("Log in again to sync your sets; they are kept on this phone.");
-          }
-          break;
+          break; // 5xx, or an answer that is not the stored set: keep it for later
         }
       }
     } finally {

@@ -4,6 +4,7 @@ import json
 import re
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -193,6 +194,20 @@ def test_offline_sets_are_queued_survive_a_reload_and_sync_once(phone, athlete, 
     assert LiftSet.objects.filter(session=lift).count() == 6  # the prescription's six rows
 
 
+def test_a_set_logged_after_the_login_expired_is_kept_until_logged_in(phone, athlete, lift):
+    page = log_in(phone, athlete)
+    page.goto(f"/me/lifts/{lift.pk}/")
+    phone.clear_cookies()  # the session expired between two sets
+    log_a_set(page)
+    expect(page.get_by_role("alert")).to_contain_text("Log in again")
+    expect(waiting(page)).to_have_text("1 set waiting to sync")
+    assert logged(lift) == 0
+
+    again = log_in(phone, athlete)  # Today flushes the queue on load
+    wait_for(lambda: logged(lift) == 1, what="the kept set")
+    expect(waiting(again)).to_be_hidden()
+
+
 def test_the_same_set_twice_is_one_row(phone, athlete, lift):
     page = log_in(phone, athlete)
     page.goto(f"/me/lifts/{lift.pk}/")
@@ -256,7 +271,10 @@ def test_another_athletes_session_is_404_and_a_coach_page_403(phone, athlete, li
 
 
 def test_pages_fit_360_px_pass_axe_and_have_big_targets(phone, athlete, lift, screenshots):
-    run = phone_data.run(athlete, start=timezone.now() + timezone.timedelta(hours=1))
+    run = phone_data.run(athlete, start=timezone.now() + timedelta(hours=1))
+    # A logged week before this one, so History has an e1RM to draw.
+    earlier = phone_data.deadlift(athlete, start=timezone.now() - timedelta(days=7))
+    earlier.sets.filter(is_warmup=False).update(reps=3, load_kg=100, rir=1)
     page = log_in(phone, athlete)
     assert_fits_360(page)
     assert_no_serious_axe_violations(page)
@@ -270,10 +288,15 @@ def test_pages_fit_360_px_pass_axe_and_have_big_targets(phone, athlete, lift, sc
     assert_no_serious_axe_violations(page)
     assert_tap_targets(page)
 
-    for url in ("/me/week/", f"/me/runs/{run.pk}/", "/me/history/"):
+    for name, url in (
+        ("week", "/me/week/"),
+        ("run", f"/me/runs/{run.pk}/"),
+        ("history", "/me/history/"),
+    ):
         page.goto(url)
         assert_fits_360(page)
         assert_no_serious_axe_violations(page)
+        page.screenshot(path=screenshots / f"phone-{name}.png", full_page=True)
 
 
 def test_the_logging_form_works_by_keyboard(phone, athlete, lift):
