@@ -156,6 +156,7 @@
     const message = document.getElementById("log-message");
     const heading = document.getElementById("log-heading");
     const targetLine = document.getElementById("log-target");
+    const platesLine = document.getElementById("log-plates");
     const moreField = document.getElementById("rir-more-field");
     const cancel = document.getElementById("log-cancel");
     const doneWait = document.getElementById("done-wait");
@@ -231,6 +232,8 @@
           (s.target_load_kg !== null ? kg(s.target_load_kg) + " kg" : "your choice");
         if (s.target_rir !== null) target += " · RIR " + s.target_rir;
         targetLine.textContent = target;
+        const plates = list.querySelector('[data-set-id="' + s.id + '"] .plates');
+        platesLine.textContent = plates ? plates.textContent : "";
         fill({
           reps: s.target_reps != null ? s.target_reps : prev.reps,
           load_kg: s.target_load_kg !== null ? s.target_load_kg : prev.load_kg,
@@ -240,6 +243,7 @@
       } else {
         heading.textContent = "Log an extra set";
         targetLine.textContent = "Every prescribed set is logged.";
+        platesLine.textContent = "";
         fill({ reps: prev.reps, load_kg: prev.load_kg, rir: prev.rir, failed: false });
       }
     }
@@ -306,6 +310,7 @@
         heading.textContent = "Edit set " + s.order;
         submit.textContent = "Save set";
         targetLine.textContent = "";
+        platesLine.textContent = "";
         fill(s);
         cancel.hidden = false;
         form.reps.focus();
