@@ -103,3 +103,11 @@ def get_visible_session[S: (RunSession, LiftSession)](user, model: type[S], pk: 
         return visible_sessions(user, model).select_related("athlete__user", "plan").get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):
         raise Http404("No such session.") from None
+
+
+def athlete_of(user) -> Athlete:
+    """The athlete behind a logged-in user, for the athlete's own (phone) pages. Coaches and
+    anyone else get 403: these pages log what the athlete did, and a coach has the week page."""
+    if role_of(user) != "athlete":
+        raise PermissionDenied("These pages are for athletes; coaches use the week page.")
+    return user.athlete

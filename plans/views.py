@@ -54,8 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if Coach.objects.filter(user=request.user).exists():
         return redirect("plans:dashboard")
     if Athlete.objects.filter(user=request.user).exists():
-        # The athlete's phone pages are another issue; until then they get a plain welcome.
-        return render(request, "athletes/athlete_home.html")
+        return redirect("workouts:phone_today")
     raise PermissionDenied("This login is neither a coach nor an athlete.")
 
 

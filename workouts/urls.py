@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workouts import views
+from workouts import phone_views, views
 
 app_name = "workouts"
 
@@ -19,4 +19,22 @@ urlpatterns = [
         views.deadlift_delete,
         name="deadlift_delete",
     ),
+    # The athlete's phone pages.
+    path("me/", phone_views.today, name="phone_today"),
+    path("me/week/", phone_views.week, name="phone_this_week"),
+    path("me/week/<str:week>/", phone_views.week, name="phone_week"),
+    path("me/lifts/<int:pk>/", phone_views.lift_session, name="phone_lift"),
+    path("me/lifts/<int:pk>/sets/", phone_views.log_set_view, name="phone_log_set"),
+    path("me/lifts/<int:pk>/sets/<int:set_pk>/", phone_views.edit_set, name="phone_edit_set"),
+    path(
+        "me/lifts/<int:pk>/sets/<int:set_pk>/delete/",
+        phone_views.delete_set,
+        name="phone_delete_set",
+    ),
+    path("me/lifts/<int:pk>/done/", phone_views.lift_done, name="phone_lift_done"),
+    path("me/runs/<int:pk>/", phone_views.run_session, name="phone_run"),
+    path("me/history/", phone_views.history, name="phone_history"),
+    # At the root so the worker's scope is the whole site.
+    path("sw.js", phone_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", phone_views.manifest, name="manifest"),
 ]

@@ -61,11 +61,11 @@ def test_home_sends_a_coach_to_the_dashboard(coach_client):
     assert response.url == reverse("plans:dashboard")
 
 
-def test_home_shows_an_athlete_their_welcome(client, athlete):
+def test_home_sends_an_athlete_to_today(client, athlete):
     client.force_login(athlete.user)
     response = client.get("/")
-    assert response.status_code == 200
-    assert b"Hello" in response.content
+    assert response.status_code == 302
+    assert response.url == reverse("workouts:phone_today")
 
 
 def test_home_anonymous_goes_to_login(client):

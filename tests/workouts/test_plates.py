@@ -1,0 +1,53 @@
+"""The plate-loading hint: plates per side on a 20 kg bar."""
+
+from decimal import Decimal
+
+import pytest
+
+from workouts.plates import plates_per_side
+
+
+def d(*values: str) -> tuple[Decimal, ...]:
+    return tuple(Decimal(v) for v in values)
+
+
+@pytest.mark.parametrize(
+    ("total", "per_side", "unmatched"),
+    [
+        pytest.param("20", (), "0", id="empty bar"),
+        pytest.param("22.5", d("1.25"), "0", id="smallest step"),
+        pytest.param("60", d("20"), "0", id="one plate each side"),
+        pytest.param("100", d("25", "15"), "0", id="heaviest first"),
+        pytest.param("142.5", d("25", "25", "10", "1.25"), "0", id="repeats the 25s"),
+        pytest.param("227.5", d("25", "25", "25", "25", "2.5", "1.25"), "0", id="heavy pull"),
+        pytest.param("21", (), "0.5", id="off the grid: what no plate makes"),
+    ],
+)
+def test_plates_per_side(total, per_side, unmatched):
+    loading = plates_per_side(Decimal(total))
+    assert loading is not None
+    assert loading.per_side == per_side
+    assert loading.unmatched_per_side_kg == Decimal(unmatched)
+    assert Decimal("20") + 2 * (sum(per_side) + Decimal(unmatched)) == Decimal(total)
+
+
+def test_below_the_empty_bar_there_is_no_loading():
+    assert plates_per_side(Decimal("19.99")) is None
+
+
+@pytest.mark.parametrize(
+    ("total", "label"),
+    [
+        ("20", "Empty bar"),
+        ("100", "Per side: 25 + 15"),
+        ("122.5", "Per side: 25 + 25 + 1.25"),
+        ("21", "Per side: nothing (and 0.5 kg no plate makes)"),
+    ],
+)
+def test_label(total, label):
+    assert plates_per_side(Decimal(total)).label == label
+
+
+def test_another_bar_and_plate_set():
+    loading = plates_per_side(Decimal("35"), bar_kg=Decimal("15"), plates=d("10", "5"))
+    assert loading.per_side == d("10")
