@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A lost database connection answers 503, not a traceback (see config/health.py).
+    "config.health.DatabaseUnavailableMiddleware",
     # Serves static/ itself (Bootstrap, htmx): no CDN, so the app works on a laptop offline.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -87,6 +89,8 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    # Fail fast when PostgreSQL is away instead of hanging the worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 else:
     DATABASES = {
         "default": {

@@ -1,0 +1,85 @@
+"""Liveness for load balancers and the app's answer when the database is away."""
+
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+RETRY_AFTER_SECONDS = "5"
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers a query, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return unavailable_json(status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def unavailable_json(status: int = 503) -> JsonResponse:
+    response = JsonResponse(
+        {"status": "unavailable", "detail": "The database is not answering; try again shortly."},
+        status=status,
+    )
+    response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 for a request that needed the database while it was away: JSON for API clients,
+    a plain page for browsers; never a traceback."""
+    wants_json = request.path.startswith("/api/") or "json" in request.headers.get("Accept", "")
+    if wants_json:
+        return unavailable_json()
+    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Turns a lost database connection inside a view into a clean 503.
+
+    A restart of PostgreSQL drops every pooled connection; the next query raises
+    OperationalError/InterfaceError. Django's connection health checks reconnect on the next
+    request, so the client only needs to retry."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DatabaseError) and _is_connection_error(exception):
+            # Don't keep a broken connection for the next request on this worker.
+            connection.close_if_unusable_or_obsolete()
+            return database_unavailable(request)
+        return None
+
+
+def _is_connection_error(error: DatabaseError) -> bool:
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    # SQLite's "database is locked" is an OperationalError too, but it is no outage.
+    return connection.vendor != "sqlite" or "unable to open" in str(error)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database outage found outside a view (a middleware saving the session,
+    say) is still a 503; anything else is a plain 500 page or JSON, never a traceback."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DatabaseError) and _is_connection_error(error):
+        return database_unavailable(request)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Server error; it has been logged."}, status=500)
+    return HttpResponse(loader.render_to_string("500.html"), status=500)
