@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from knox.models import AuthToken
 from knox.settings import knox_settings
@@ -102,6 +101,11 @@ class MeView(APIView):
 # ---------------------------------------------------------------------------- athletes
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2})?$", "example": "06:00"})
+class LocalTimeField(serializers.TimeField):
+    """ "HH:MM" out, "HH:MM" or "HH:MM:SS" in: not RFC 3339's `time`, which wants an offset."""
+
+
 class AthleteSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", max_length=150)
     first_name = serializers.CharField(
@@ -111,6 +115,8 @@ class AthleteSerializer(serializers.ModelSerializer):
         source="user.last_name", max_length=150, required=False, allow_blank=True
     )
     time_zone = serializers.CharField(max_length=64, required=False)
+    training_window_start = LocalTimeField(required=False)
+    training_window_end = LocalTimeField(required=False)
     load_increment_kg = serializers.DecimalField(
         max_digits=5,
         decimal_places=2,
@@ -141,7 +147,7 @@ class AthleteSerializer(serializers.ModelSerializer):
             "password",
         ]
 
-    @extend_schema_field(OpenApiTypes.NUMBER)
+    @extend_schema_field({"type": "number", "nullable": True, "readOnly": True})
     def get_e1rm_kg(self, athlete: Athlete) -> float | None:
         e1rm = self.context.get("e1rms", {}).get(athlete.pk)
         return None if e1rm is None else e1rm.kg

@@ -46,7 +46,18 @@ MAX_SET_ORDER = 100
 def _in_range(value: datetime | None) -> datetime | None:
     if value is not None and not EARLIEST <= value < LATEST:
         raise serializers.ValidationError("Give a time between the years 2000 and 2099.")
-    return value
+    # Stored in UTC: PostgreSQL refuses offsets Python accepts (e.g. -19:31).
+    return None if value is None else value.astimezone(UTC)
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """A bound on `start`, in UTC and within the years the app plans for, so any offset or
+    year a client sends makes a valid query."""
+
+    def filter(self, qs, value):
+        if value is not None:
+            value = min(max(value, EARLIEST), LATEST).astimezone(UTC)
+        return super().filter(qs, value)
 
 
 def _duration(**kwargs):
@@ -203,8 +214,8 @@ class LiftSessionSerializer(SessionSerializer):
 
 class SessionFilter(django_filters.FilterSet):
     athlete = django_filters.NumberFilter(field_name="athlete_id")
-    start_after = django_filters.IsoDateTimeFilter(field_name="start", lookup_expr="gte")
-    start_before = django_filters.IsoDateTimeFilter(field_name="start", lookup_expr="lt")
+    start_after = UtcDateTimeFilter(field_name="start", lookup_expr="gte")
+    start_before = UtcDateTimeFilter(field_name="start", lookup_expr="lt")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

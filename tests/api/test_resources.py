@@ -293,3 +293,9 @@ def test_fixed_query_counts_whatever_the_number_of_sessions(
     with django_assert_num_queries(expected):
         client.get(url)
     assert few == expected
+
+
+def test_odd_offsets_and_years_in_filters_are_fine(world):
+    client = client_for(world.coach.user)
+    for value in ("1820-04-05T15:55:54-19:31", "9999-12-31T23:59:59+14:00", "0001-01-01T00:00Z"):
+        assert client.get("/api/v1/run-sessions/", {"start_after": value}).status_code == 200
