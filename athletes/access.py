@@ -111,3 +111,62 @@ def athlete_of(user) -> Athlete:
     if role_of(user) != "athlete":
         raise PermissionDenied("These pages are for athletes; coaches use the week page.")
     return user.athlete
+
+
+# What each role may do beyond seeing: the API's permission class, the API views and the
+# calendar feed ask these, after scoping by the querysets above (scope first: 404 before 403).
+
+# "may set status, actual_start, actual_duration_minutes and notes on their own sessions"
+ATHLETE_SESSION_FIELDS = frozenset({"status", "actual_start", "actual_duration_minutes", "notes"})
+
+
+def is_self(user, athlete: Athlete) -> bool:
+    return role_of(user) == "athlete" and athlete.user_id == user.pk
+
+
+def may_add_athletes(user) -> bool:
+    return role_of(user) == "coach"
+
+
+def may_add_sessions(user) -> bool:
+    """Only coaches plan sessions; an athlete adding a run is refused whatever the athlete."""
+    return role_of(user) == "coach"
+
+
+def may_change_session(user, session: RunSession | LiftSession, fields: set[str]) -> bool:
+    """The coach changes anything; the athlete only how their own session went."""
+    if may_plan_for(user, session.athlete):
+        return True
+    return is_self(user, session.athlete) and fields <= ATHLETE_SESSION_FIELDS
+
+
+def may_log_sets(user, session: LiftSession) -> bool:
+    return may_plan_for(user, session.athlete) or is_self(user, session.athlete)
+
+
+def may_see_week(user, plan) -> bool:
+    """A week with no plan yet is a draft: coaches see it, athletes don't."""
+    return not published_only(user) or (plan is not None and plan.is_published)
+
+
+def may_see_calendar_feed(user, athlete: Athlete) -> bool:
+    """The feed's address is for the athlete and their coach only."""
+    return may_plan_for(user, athlete) or is_self(user, athlete)
+
+
+def calendar_athlete(token: str) -> Athlete:
+    """The active athlete whose feed secret this is, or 404: the secret is the feed's only
+    credential, and a deactivated athlete's feed stops with their login."""
+    try:
+        return Athlete.objects.select_related("user").get(
+            calendar_token=token, is_active=True, user__is_active=True
+        )
+    except (Athlete.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such calendar.") from None
+
+
+def calendar_sessions[S: (RunSession, LiftSession)](
+    athlete: Athlete, model: type[S]
+) -> QuerySet[S]:
+    """What the athlete's calendar shows: like the athlete's own pages, published weeks only."""
+    return model.objects.filter(athlete=athlete, plan__status=PlanStatus.PUBLISHED)

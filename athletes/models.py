@@ -1,3 +1,4 @@
+import secrets
 from datetime import time
 from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
@@ -12,6 +13,11 @@ from django.db.models import F, Q
 def validate_time_zone(value: str) -> None:
     if value not in available_timezones():
         raise ValidationError(f"'{value}' is not an IANA time zone (e.g. Europe/Berlin).")
+
+
+def new_calendar_token() -> str:
+    # 256 random bits, URL-safe: the feed's address is its only credential.
+    return secrets.token_urlsafe(32)
 
 
 class Coach(models.Model):
@@ -52,6 +58,10 @@ class Athlete(models.Model):
     # Mirrors user.is_active so "a coach's active athletes" is one indexed lookup; the two are
     # only ever changed together, through deactivate() and activate().
     is_active = models.BooleanField(default=True)
+    # The secret in the address of the athlete's calendar feed; rotating it revokes the old one.
+    calendar_token = models.CharField(
+        max_length=64, unique=True, default=new_calendar_token, editable=False
+    )
 
     class Meta:
         ordering = ["user__last_name", "user__first_name", "user__username"]
@@ -96,6 +106,10 @@ class Athlete(models.Model):
 
     def activate(self) -> None:
         self._set_active(True)
+
+    def rotate_calendar_token(self) -> None:
+        self.calendar_token = new_calendar_token()
+        self.save(update_fields=["calendar_token"])
 
     def _set_active(self, active: bool) -> None:
         with transaction.atomic():

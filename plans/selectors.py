@@ -13,7 +13,7 @@ from athletes.models import Athlete, Coach
 from plans.domain import types as domain
 from plans.domain.constants import E1RM_LOOKBACK, MIN_GAP_FROM_INTERVALS
 from plans.domain.prescription import E1rm, estimate_e1rm
-from plans.domain.weeks import week_bounds
+from plans.domain.weeks import week_bounds, week_of
 from plans.errors import ServiceError
 from plans.models import WeeklyPlan
 from workouts.models import Exercise, LiftSession, LiftSet, RunSession, SessionStatus
@@ -207,3 +207,43 @@ def roster(coach: Coach) -> list[Athlete]:
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__username")
     )
+
+
+def current_e1rms(athletes: Sequence[Athlete], now: datetime) -> dict[int, E1rm | None]:
+    """Each athlete's e1RM as this week's prescription would use it (the 42 days before their
+    local Monday), in one query whatever the number of athletes."""
+    if not athletes:
+        return {}
+    starts = {
+        athlete.pk: week_bounds(week_of(now, athlete_tz(athlete)), athlete_tz(athlete))[0]
+        for athlete in athletes
+    }
+    history = LiftSet.objects.filter(
+        session__athlete_id__in=list(starts),
+        session__exercise=Exercise.DEADLIFT,
+        session__start__gte=min(starts.values()) - E1RM_LOOKBACK,
+        session__start__lt=max(starts.values()),
+        is_warmup=False,
+        reps__isnull=False,
+        failed=False,
+    ).exclude(session__status=SessionStatus.SKIPPED)
+    by_athlete: dict[int, list[domain.LiftSet]] = defaultdict(list)
+    for row in history.values(
+        "session__athlete_id", "session__start", "reps", "load_kg", "rir", "order", "pk"
+    ):
+        week_start = starts[row["session__athlete_id"]]
+        if week_start - E1RM_LOOKBACK <= row["session__start"] < week_start:
+            by_athlete[row["session__athlete_id"]].append(
+                domain.LiftSet(
+                    id=row["pk"],
+                    order=row["order"],
+                    is_warmup=False,
+                    target_reps=None,
+                    target_load_kg=None,
+                    target_rir=None,
+                    reps=row["reps"],
+                    load_kg=row["load_kg"],
+                    rir=row["rir"],
+                )
+            )
+    return {athlete.pk: estimate_e1rm(by_athlete[athlete.pk]) for athlete in athletes}

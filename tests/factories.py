@@ -71,3 +71,10 @@ class LiftSetFactory(factory.django.DjangoModelFactory):
     target_reps = 3
     target_load_kg = Decimal("100")
     target_rir = 1
+
+
+def login_request():
+    """A request for Client.login: django-axes counts logins per address and needs one."""
+    from django.test import RequestFactory
+
+    return RequestFactory().post("/login/")

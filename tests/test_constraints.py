@@ -10,7 +10,13 @@ from django.db import IntegrityError, transaction
 
 from athletes.models import Athlete
 from plans.models import PlanStatus, WeeklyPlan
-from tests.factories import AthleteFactory, LiftSessionFactory, LiftSetFactory, RunSessionFactory
+from tests.factories import (
+    AthleteFactory,
+    LiftSessionFactory,
+    LiftSetFactory,
+    RunSessionFactory,
+    login_request,
+)
 from workouts.models import LiftSet, RunSession
 
 pytestmark = pytest.mark.django_db
@@ -163,4 +169,11 @@ def test_deactivating_an_athlete_blocks_their_login(client):
     athlete.user.refresh_from_db()
     assert athlete.is_active is False
     assert athlete.user.is_active is False
-    assert client.login(username=athlete.user.username, password="correct-horse-battery") is False
+    assert (
+        client.login(
+            request=login_request(),
+            username=athlete.user.username,
+            password="correct-horse-battery",
+        )
+        is False
+    )

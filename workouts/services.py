@@ -112,9 +112,12 @@ def log_set(
     client_id: uuid.UUID,
     values: DoneValues,
     set_id: int | None = None,
+    order: int | None = None,
+    is_warmup: bool = False,
 ) -> Logged:
-    """Record a set as done: into the prescribed set `set_id` (or the first one not yet logged),
-    else as an extra set after the last. Idempotent by client_id."""
+    """Record a set as done: into the prescribed set `set_id` or `order` (without either, the
+    first one not yet logged), else as an extra set after the last (a warm-up if `is_warmup`).
+    Idempotent by client_id."""
     values.check()
     try:
         with transaction.atomic():
@@ -126,7 +129,7 @@ def log_set(
             stored = LiftSet.objects.filter(client_id=client_id).first()
             if stored is not None:
                 return Logged(stored, created=False)
-            lift_set = _free_set(locked, set_id)
+            lift_set = _free_set(locked, set_id, order, is_warmup)
             _write_done(lift_set, values, client_id=client_id)
             return Logged(lift_set, created=True)
     except IntegrityError:
@@ -137,9 +140,16 @@ def log_set(
         return Logged(stored, created=False)
 
 
-def _free_set(session: LiftSession, set_id: int | None) -> LiftSet:
+def _free_set(
+    session: LiftSession, set_id: int | None, order: int | None = None, is_warmup: bool = False
+) -> LiftSet:
     sets = list(session.sets.order_by("order"))
-    if set_id is not None:
+    if order is not None:
+        # The client names the set by its place: that one if it is still free, else a new one.
+        chosen = next((s for s in sets if s.order == order), None)
+        if chosen is not None and not chosen.is_logged:
+            return chosen
+    elif set_id is not None:
         chosen = next((s for s in sets if s.pk == set_id), None)
         if chosen is None:
             raise ServiceError("That set is not part of this session.")
@@ -150,7 +160,9 @@ def _free_set(session: LiftSession, set_id: int | None) -> LiftSet:
         chosen = next((s for s in sets if not s.is_logged), None)
         if chosen is not None:
             return chosen
-    return LiftSet(session=session, order=max((s.order for s in sets), default=0) + 1)
+    return LiftSet(
+        session=session, order=max((s.order for s in sets), default=0) + 1, is_warmup=is_warmup
+    )
 
 
 def _write_done(lift_set: LiftSet, values: DoneValues, *, client_id: uuid.UUID | None) -> None:

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from athletes.models import Athlete
-from tests.factories import PASSWORD, AthleteFactory, CoachFactory
+from tests.factories import PASSWORD, AthleteFactory, CoachFactory, login_request
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,9 @@ def test_add_athlete_creates_the_login(coach_client, coach):
     assert maya.time_zone == "Europe/Stockholm"
     assert maya.training_window_start == time(6, 30)
     assert maya.load_increment_kg == Decimal("1.25")
-    assert Client().login(username="maya", password="a-long-athlete-password")
+    assert Client().login(
+        request=login_request(), username="maya", password="a-long-athlete-password"
+    )
 
 
 @pytest.mark.parametrize(
@@ -117,13 +119,17 @@ def test_deactivate_stops_the_login(coach_client, athlete):
     assert response.status_code == 302
     athlete.refresh_from_db()
     assert not athlete.is_active
-    assert not Client().login(username=athlete.user.username, password=PASSWORD)
+    assert not Client().login(
+        request=login_request(), username=athlete.user.username, password=PASSWORD
+    )
 
 
 def test_reactivate(coach_client, athlete):
     athlete.deactivate()
     coach_client.post(reverse("athletes:activate", args=[athlete.pk]))
-    assert Client().login(username=athlete.user.username, password=PASSWORD)
+    assert Client().login(
+        request=login_request(), username=athlete.user.username, password=PASSWORD
+    )
 
 
 def test_deactivate_is_post_only(coach_client, athlete):

@@ -1,0 +1,14 @@
+"""A user who may no longer log in may no longer call the API either: every path that
+deactivates a user (the roster page, the API, the admin's user form or athlete action) saves
+the user, so the API tokens go here rather than in each of them."""
+
+from django.contrib.auth import get_user_model
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from knox.models import AuthToken
+
+
+@receiver(post_save, sender=get_user_model(), dispatch_uid="athletes.revoke_tokens_on_deactivation")
+def revoke_tokens_of_inactive_users(sender, instance, **kwargs) -> None:
+    if not instance.is_active:
+        AuthToken.objects.filter(user=instance).delete()

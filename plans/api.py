@@ -1,0 +1,327 @@
+"""Weeks over the API: the week as the engine judges it, scheduling, publishing, fixes, and the
+coach's roster-wide violations. Every rule is the engine's (plans.services); nothing here
+judges a week."""
+
+from datetime import date
+
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from athletes.access import coach_for, get_visible_athlete, may_plan_for, may_see_week
+from athletes.models import Athlete
+from config.api import Pagination, forbid
+from plans import services
+from plans.domain import types as domain
+from plans.domain.weeks import iso_week_name, week_of
+from plans.models import PlanStatus
+from workouts.api import EARLIEST, LATEST, LiftSessionSerializer, RunSessionSerializer
+
+# ---------------------------------------------------------------------------- shapes
+
+
+class PlanSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=PlanStatus.choices)
+    note = serializers.CharField(allow_blank=True)
+
+
+class FixSerializer(serializers.Serializer):
+    action = serializers.CharField(help_text="What applying it does, e.g. move_deadlift.")
+    label = serializers.CharField(help_text="The fix in words, for a button.")
+
+
+class ViolationSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    severity = serializers.ChoiceField(choices=[s.value for s in domain.Severity])
+    message = serializers.CharField()
+    session_ids = serializers.ListField(child=serializers.IntegerField())
+    fix = FixSerializer(allow_null=True)
+
+
+class RosterViolationSerializer(ViolationSerializer):
+    athlete = serializers.IntegerField()
+    week = serializers.CharField()
+
+
+class RunInWeekSerializer(RunSessionSerializer):
+    type = serializers.ChoiceField(choices=["run"], read_only=True)
+
+    class Meta(RunSessionSerializer.Meta):
+        fields = ["type", *RunSessionSerializer.Meta.fields]
+
+
+class LiftInWeekSerializer(LiftSessionSerializer):
+    type = serializers.ChoiceField(choices=["lift"], read_only=True)
+
+    class Meta(LiftSessionSerializer.Meta):
+        fields = ["type", *LiftSessionSerializer.Meta.fields]
+
+
+@extend_schema_field(
+    PolymorphicProxySerializer(
+        component_name="WeekSession",
+        serializers={"run": RunInWeekSerializer, "lift": LiftInWeekSerializer},
+        resource_type_field_name="type",
+        many=True,
+    )
+)
+class WeekSessionsField(serializers.ListField):
+    """Already serialized by the session serializers (with their `type`): passed through."""
+
+    def to_representation(self, data):
+        return data
+
+
+class WeekSerializer(serializers.Serializer):
+    athlete = serializers.IntegerField()
+    week = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    time_zone = serializers.CharField()
+    plan = PlanSerializer()
+    e1rm_kg = serializers.DecimalField(
+        max_digits=7, decimal_places=1, coerce_to_string=False, allow_null=True
+    )
+    sessions = WeekSessionsField()
+    violations = ViolationSerializer(many=True)
+
+
+class ScheduleResultSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=list(services.OUTCOMES))
+    reason = serializers.CharField(allow_blank=True)
+
+
+class ScheduledWeekSerializer(WeekSerializer):
+    scheduling = ScheduleResultSerializer()
+
+
+class ScheduleRequestSerializer(serializers.Serializer):
+    # "the coach may choose 3–4 sets of 3–4 reps"
+    sets = serializers.IntegerField(min_value=3, max_value=4, required=False)
+    reps = serializers.IntegerField(min_value=3, max_value=4, required=False)
+
+
+class FixRequestSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=100)
+
+
+class RosterResultSerializer(ScheduleResultSerializer):
+    athlete = serializers.IntegerField()
+    session_id = serializers.IntegerField(allow_null=True)
+    start = serializers.DateTimeField(allow_null=True)
+
+
+class RosterScheduleSerializer(serializers.Serializer):
+    week = serializers.CharField()
+    results = RosterResultSerializer(many=True)
+
+
+def parse_week(name: str) -> date:
+    """A week the API can work with: an ISO week name, in the years it plans for."""
+    try:
+        monday = services.parse_week(name)
+    except services.ServiceError as error:
+        raise serializers.ValidationError({"week": str(error)}) from None
+    if not EARLIEST.date() <= monday < LATEST.date():
+        raise serializers.ValidationError({"week": "Give a week between 2000 and 2099."})
+    return monday
+
+
+def _fix(fix: domain.Fix | None) -> dict | None:
+    return None if fix is None else {"action": fix.action, "label": fix.label}
+
+
+def _violation(violation: domain.Violation) -> dict:
+    return {
+        "code": violation.code,
+        "severity": str(violation.severity),
+        "message": violation.message,
+        "session_ids": list(violation.session_ids),
+        "fix": _fix(violation.fix),
+    }
+
+
+def week_data(report: services.WeekReport, context: dict) -> dict:
+    loaded = report.loaded
+    starts_at, ends_at = loaded.bounds
+    sessions = [
+        (run.start, 0, run.pk, {"type": "run", **RunSessionSerializer(run, context=context).data})
+        for run in loaded.own(loaded.runs)
+    ] + [
+        (
+            lift.start,
+            1,
+            lift.pk,
+            {"type": "lift", **LiftSessionSerializer(lift, context=context).data},
+        )
+        for lift in loaded.own(loaded.lifts)
+    ]
+    plan = loaded.plan
+    return {
+        "athlete": loaded.athlete.pk,
+        "week": iso_week_name(loaded.monday),
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "time_zone": loaded.athlete.time_zone,
+        "plan": {
+            "status": plan.status if plan else PlanStatus.DRAFT.value,
+            "note": plan.coach_note if plan else "",
+        },
+        "e1rm_kg": loaded.e1rm.kg if loaded.e1rm else None,
+        "sessions": [item[3] for item in sorted(sessions, key=lambda item: item[:3])],
+        "violations": [_violation(v) for v in report.violations],
+    }
+
+
+# ---------------------------------------------------------------------------- views
+
+WEEK_PARAMETERS = [
+    OpenApiParameter("week", str, OpenApiParameter.PATH, description="ISO week, e.g. 2026-W49")
+]
+
+
+class AthleteWeekView(APIView):
+    def athlete(self, request, pk) -> Athlete:
+        return get_visible_athlete(request.user, pk)
+
+    def planned_by_caller(self, request, pk) -> Athlete:
+        # Scope first (404 for someone else's athlete), then the role (403 for the athlete).
+        athlete = self.athlete(request, pk)
+        if not may_plan_for(request.user, athlete):
+            forbid("Only the athlete's coach changes the plan.")
+        return athlete
+
+
+class WeekView(AthleteWeekView):
+    @extend_schema(parameters=WEEK_PARAMETERS, responses={200: WeekSerializer}, tags=["weeks"])
+    def get(self, request, pk: int, week: str):
+        """The week as the engine judges it: plan, sessions in start order, violations. An
+        athlete sees published weeks only."""
+        athlete = self.athlete(request, pk)
+        monday = parse_week(week)
+        report = services.evaluate_week(athlete=athlete, week=monday)
+        if not may_see_week(request.user, report.loaded.plan):
+            raise Http404("This week is not published yet.")
+        return Response(WeekSerializer(week_data(report, {"request": request})).data)
+
+
+class ScheduleDeadliftView(AthleteWeekView):
+    @extend_schema(
+        parameters=WEEK_PARAMETERS,
+        request=ScheduleRequestSerializer,
+        responses={200: ScheduledWeekSerializer},
+        tags=["weeks"],
+    )
+    def post(self, request, pk: int, week: str):
+        """Place the week's one deadlift and prescribe its sets; twice changes nothing."""
+        athlete = self.planned_by_caller(request, pk)
+        monday = parse_week(week)
+        choice = ScheduleRequestSerializer(data=request.data)
+        choice.is_valid(raise_exception=True)
+        result = services.schedule_deadlift(athlete=athlete, week=monday, **choice.validated_data)
+        report = services.evaluate_week(athlete=athlete, week=monday)
+        data = week_data(report, {"request": request})
+        data["scheduling"] = {"result": result.outcome, "reason": result.reason}
+        return Response(ScheduledWeekSerializer(data).data)
+
+
+class PublishWeekView(AthleteWeekView):
+    @extend_schema(
+        parameters=WEEK_PARAMETERS, request=None, responses={200: WeekSerializer}, tags=["weeks"]
+    )
+    def post(self, request, pk: int, week: str):
+        """Publish the week's plan: the athlete sees it from now on."""
+        athlete = self.planned_by_caller(request, pk)
+        monday = parse_week(week)
+        services.publish_week(athletes=[athlete], week=monday)
+        report = services.evaluate_week(athlete=athlete, week=monday)
+        return Response(WeekSerializer(week_data(report, {"request": request})).data)
+
+
+class ApplyFixView(AthleteWeekView):
+    @extend_schema(
+        parameters=WEEK_PARAMETERS,
+        request=FixRequestSerializer,
+        responses={200: WeekSerializer},
+        tags=["weeks"],
+    )
+    def post(self, request, pk: int, week: str):
+        """Apply the fix the engine suggests now for the violation `code`."""
+        athlete = self.planned_by_caller(request, pk)
+        monday = parse_week(week)
+        body = FixRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.apply_fix(athlete=athlete, week=monday, code=body.validated_data["code"])
+        report = services.evaluate_week(athlete=athlete, week=monday)
+        return Response(WeekSerializer(week_data(report, {"request": request})).data)
+
+
+class ScheduleRosterView(APIView):
+    @extend_schema(
+        parameters=WEEK_PARAMETERS,
+        request=ScheduleRequestSerializer,
+        responses={200: RosterScheduleSerializer},
+        tags=["weeks"],
+    )
+    def post(self, request, week: str):
+        """Schedule the deadlift for every active athlete of the coach; twice changes nothing."""
+        coach = coach_for(request.user)
+        monday = parse_week(week)
+        choice = ScheduleRequestSerializer(data=request.data)
+        choice.is_valid(raise_exception=True)
+        results = services.schedule_roster(coach=coach, week=monday, **choice.validated_data)
+        data = {
+            "week": iso_week_name(monday),
+            "results": [
+                {
+                    "athlete": r.athlete.pk,
+                    "result": r.outcome,
+                    "reason": r.reason,
+                    "session_id": r.session_id,
+                    "start": r.start,
+                }
+                for r in results
+            ],
+        }
+        return Response(RosterScheduleSerializer(data).data)
+
+
+class ViolationQuerySerializer(serializers.Serializer):
+    week = serializers.CharField(required=False, max_length=20)
+    severity = serializers.ChoiceField(choices=[s.value for s in domain.Severity], required=False)
+
+
+class ViolationsView(APIView):
+    pagination_class = Pagination
+
+    @extend_schema(
+        parameters=[ViolationQuerySerializer],
+        responses={200: RosterViolationSerializer(many=True)},
+        tags=["weeks"],
+    )
+    def get(self, request):
+        """Every rule the coach's active athletes break in a week (default: this week in the
+        coach's time zone), errors and warnings alike unless `severity` says."""
+        coach = coach_for(request.user)
+        query = ViolationQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        name = query.validated_data.get("week")
+        monday = parse_week(name) if name else week_of(timezone.now(), coach.tz)
+        severity = query.validated_data.get("severity")
+        rows = [
+            {"athlete": report.athlete.pk, "week": iso_week_name(monday), **_violation(v)}
+            for report in services.evaluate_roster(coach=coach, week=monday)
+            for v in report.violations
+            if severity is None or v.severity == severity
+        ]
+        paginator = Pagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(RosterViolationSerializer(page, many=True).data)

@@ -1,0 +1,404 @@
+"""Run and lift sessions and their sets over the API. Views scope through athletes.access and
+write through workouts.services; the serializers only parse and range-check input."""
+
+from datetime import UTC, datetime
+
+import django_filters
+from django import forms
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from athletes.access import (
+    get_visible_session,
+    may_add_sessions,
+    may_change_session,
+    may_log_sets,
+    visible_athletes,
+    visible_sessions,
+)
+from athletes.models import Athlete
+from config.api import ConflictError, forbid
+from workouts.models import (
+    LOAD_KG_RANGE,
+    MAX_DURATION_MINUTES,
+    REPS_RANGE,
+    RIR_RANGE,
+    LiftSession,
+    LiftSet,
+    RunSession,
+    SessionStatus,
+)
+from workouts.services import DoneValues, delete_logged_set, log_set, mark_done, update_logged_set
+
+# Dates the week arithmetic can handle with room to spare on either side; a start in year 1 or
+# 9999 is a typo, not a plan.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+MAX_SET_ORDER = 100
+
+
+def _in_range(value: datetime | None) -> datetime | None:
+    if value is not None and not EARLIEST <= value < LATEST:
+        raise serializers.ValidationError("Give a time between the years 2000 and 2099.")
+    # Stored in UTC: PostgreSQL refuses offsets Python accepts (e.g. -19:31).
+    return None if value is None else value.astimezone(UTC)
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """A bound on `start`, in UTC and within the years the app plans for, so any offset or
+    year a client sends makes a valid query."""
+
+    def filter(self, qs, value):
+        if value is not None:
+            value = min(max(value, EARLIEST), LATEST).astimezone(UTC)
+        return super().filter(qs, value)
+
+
+def _duration(**kwargs):
+    return serializers.IntegerField(min_value=1, max_value=MAX_DURATION_MINUTES, **kwargs)
+
+
+def _kg(**kwargs):
+    return serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=LOAD_KG_RANGE[0],
+        max_value=LOAD_KG_RANGE[1],
+        coerce_to_string=False,
+        allow_null=True,
+        required=False,
+        **kwargs,
+    )
+
+
+def _reps(**kwargs):
+    return serializers.IntegerField(
+        min_value=REPS_RANGE[0], max_value=REPS_RANGE[1], allow_null=True, required=False, **kwargs
+    )
+
+
+def _rir(**kwargs):
+    return serializers.IntegerField(
+        min_value=RIR_RANGE[0], max_value=RIR_RANGE[1], allow_null=True, required=False, **kwargs
+    )
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    athlete = serializers.PrimaryKeyRelatedField(queryset=Athlete.objects.none())
+    duration_minutes = _duration(required=False)
+    actual_duration_minutes = _duration(required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+    shared_fields = [
+        "start",
+        "duration_minutes",
+        "status",
+        "actual_start",
+        "actual_duration_minutes",
+        "notes",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Only the caller's athletes can be named; another coach's is "does not exist".
+            self.fields["athlete"].queryset = visible_athletes(request.user)
+
+    def validate_start(self, value):
+        return _in_range(value)
+
+    def validate_actual_start(self, value):
+        return _in_range(value)
+
+
+class RunSessionSerializer(SessionSerializer):
+    distance_km = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        min_value=0,
+        coerce_to_string=False,
+        allow_null=True,
+        required=False,
+    )
+
+    class Meta:
+        model = RunSession
+        fields = ["id", "athlete", "kind", *SessionSerializer.shared_fields, "distance_km"]
+
+
+class LiftSetSerializer(serializers.ModelSerializer):
+    order = serializers.IntegerField(min_value=1, max_value=MAX_SET_ORDER)
+    target_reps = _reps()
+    target_load_kg = _kg()
+    target_rir = _rir()
+    reps = _reps()
+    load_kg = _kg()
+    rir = _rir()
+    client_id = serializers.UUIDField(required=False, allow_null=True)
+
+    class Meta:
+        model = LiftSet
+        fields = [
+            "id",
+            "order",
+            "is_warmup",
+            "target_reps",
+            "target_load_kg",
+            "target_rir",
+            "target_load_reason",
+            "reps",
+            "load_kg",
+            "rir",
+            "failed",
+            "client_id",
+        ]
+        read_only_fields = ["target_load_reason"]
+        # Uniqueness of client_id is checked with the whole list, in LiftSessionSerializer.
+        extra_kwargs = {"client_id": {"validators": []}}
+
+    def validate(self, attrs):
+        if attrs.get("reps") is None and (
+            attrs.get("load_kg") is not None or attrs.get("rir") is not None
+        ):
+            raise serializers.ValidationError({"reps": "A logged set needs its reps."})
+        return attrs
+
+
+class LiftSessionSerializer(SessionSerializer):
+    sets = LiftSetSerializer(many=True, required=False)
+
+    class Meta:
+        model = LiftSession
+        fields = ["id", "athlete", "exercise", *SessionSerializer.shared_fields, "sets"]
+
+    def validate_sets(self, sets):
+        if self.instance is not None:
+            raise serializers.ValidationError(
+                "Sets are created with the session; log or change them through its sets/."
+            )
+        orders = [s["order"] for s in sets]
+        if len(set(orders)) != len(orders):
+            raise serializers.ValidationError("Each set needs its own order.")
+        client_ids = [s["client_id"] for s in sets if s.get("client_id")]
+        if len(set(client_ids)) != len(client_ids) or (
+            LiftSet.objects.filter(client_id__in=client_ids).exists()
+        ):
+            raise serializers.ValidationError("A client_id is already in use.")
+        return sets
+
+    def create(self, validated_data):
+        sets = validated_data.pop("sets", [])
+        with transaction.atomic():
+            session = LiftSession(**validated_data)
+            session.save()
+            now = timezone.now()
+            LiftSet.objects.bulk_create(
+                [
+                    LiftSet(
+                        session=session,
+                        logged_at=now if values.get("reps") is not None else None,
+                        **values,
+                    )
+                    for values in sets
+                ]
+            )
+        return session
+
+
+class SessionFilter(django_filters.FilterSet):
+    athlete = django_filters.NumberFilter(field_name="athlete_id")
+    start_after = UtcDateTimeFilter(field_name="start", lookup_expr="gte")
+    start_before = UtcDateTimeFilter(field_name="start", lookup_expr="lt")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Whole ids only, within what a database key can hold.
+        self.filters["athlete"].field_class = forms.IntegerField
+        self.filters["athlete"].extra.update(min_value=1, max_value=2**31 - 1)
+
+
+class SessionViewSet(viewsets.ModelViewSet):
+    """Shared by runs and lifts: scope from athletes.access, then the role's rights."""
+
+    model: type[RunSession] | type[LiftSession]
+    filterset_class = SessionFilter
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self):
+        return visible_sessions(self.request.user, self.model).order_by("start", "pk")
+
+    def get_object(self):
+        session = get_visible_session(self.request.user, self.model, self.kwargs["pk"])
+        self.check_object_permissions(self.request, session)
+        return session
+
+    def create(self, request, *args, **kwargs):
+        # The role first: an athlete adding a run is 403 whatever the body says.
+        if not may_add_sessions(request.user):
+            forbid("Only coaches plan sessions.")
+        return super().create(request, *args, **kwargs)
+
+    def perform_update(self, serializer):
+        session = serializer.instance
+        changed = {
+            name
+            for name, value in serializer.validated_data.items()
+            if getattr(session, name) != value
+        }
+        if not may_change_session(self.request.user, session, changed):
+            forbid(
+                "Athletes may set only status, actual_start, actual_duration_minutes "
+                "and notes on their sessions; the plan is their coach's."
+            )
+        was_done = session.status == SessionStatus.DONE
+        session = serializer.save()
+        if session.status == SessionStatus.DONE and not was_done:
+            # Done without actuals means done as planned.
+            mark_done(
+                session=session,
+                actual_start=session.actual_start,
+                actual_duration_minutes=session.actual_duration_minutes,
+            )
+
+    def perform_destroy(self, session):
+        if not may_change_session(self.request.user, session, {"athlete", "start"}):
+            forbid("Only the coach removes a session from the plan.")
+        session.delete()
+
+
+class RunSessionViewSet(SessionViewSet):
+    model = RunSession
+    serializer_class = RunSessionSerializer
+
+
+class LiftSessionViewSet(SessionViewSet):
+    model = LiftSession
+    serializer_class = LiftSessionSerializer
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(Prefetch("sets", queryset=LiftSet.objects.order_by("order")))
+        )
+
+
+# ---------------------------------------------------------------------------- logging sets
+
+
+class LogSetSerializer(serializers.Serializer):
+    order = serializers.IntegerField(min_value=1, max_value=MAX_SET_ORDER, required=False)
+    is_warmup = serializers.BooleanField(default=False)
+    reps = serializers.IntegerField(min_value=REPS_RANGE[0], max_value=REPS_RANGE[1])
+    load_kg = _kg()
+    rir = _rir()
+    failed = serializers.BooleanField(default=False)
+    client_id = serializers.UUIDField()
+
+    def done_values(self) -> DoneValues:
+        data = self.validated_data
+        return DoneValues(
+            reps=data["reps"],
+            load_kg=data.get("load_kg"),
+            rir=data.get("rir"),
+            failed=data["failed"],
+        )
+
+
+class UpdateSetSerializer(serializers.Serializer):
+    reps = serializers.IntegerField(
+        min_value=REPS_RANGE[0], max_value=REPS_RANGE[1], required=False
+    )
+    load_kg = _kg()
+    rir = _rir()
+    failed = serializers.BooleanField(required=False)
+
+
+def _same_done_values(lift_set: LiftSet, values: DoneValues) -> bool:
+    return (lift_set.reps, lift_set.load_kg, lift_set.rir, lift_set.failed) == (
+        values.reps,
+        values.load_kg,
+        values.rir,
+        values.failed,
+    )
+
+
+def _session_for_logging(request, pk: int) -> LiftSession:
+    session = get_visible_session(request.user, LiftSession, pk)
+    if not may_log_sets(request.user, session):
+        forbid("Only the athlete and their coach log this session's sets.")
+    return session
+
+
+class LogSetView(APIView):
+    @extend_schema(
+        request=LogSetSerializer,
+        responses={201: LiftSetSerializer, 200: LiftSetSerializer},
+        tags=["lift-sessions"],
+    )
+    def post(self, request, pk: int):
+        """Log one set. Idempotent on client_id: a replay of the same body answers 200 with the
+        stored set, a replay with other values 409."""
+        session = _session_for_logging(request, pk)
+        serializer = LogSetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.done_values()
+        data = serializer.validated_data
+        logged = log_set(
+            session=session,
+            client_id=data["client_id"],
+            values=values,
+            order=data.get("order"),
+            is_warmup=data["is_warmup"],
+        )
+        stored = logged.lift_set
+        if not logged.created and (
+            stored.session_id != session.pk or not _same_done_values(stored, values)
+        ):
+            raise ConflictError("This client_id was logged before with other values.")
+        return Response(
+            LiftSetSerializer(stored).data,
+            status=status.HTTP_201_CREATED if logged.created else status.HTTP_200_OK,
+        )
+
+
+class LoggedSetView(APIView):
+    def _set(self, request, pk: int, set_pk: int) -> LiftSet:
+        session = _session_for_logging(request, pk)
+        try:
+            return session.sets.get(pk=set_pk)
+        except (LiftSet.DoesNotExist, ValueError, OverflowError):
+            raise Http404("No such set in this session.") from None
+
+    @extend_schema(
+        request=UpdateSetSerializer, responses={200: LiftSetSerializer}, tags=["lift-sessions"]
+    )
+    def patch(self, request, pk: int, set_pk: int):
+        """Change what was logged; the stored values stay where the body is silent."""
+        lift_set = self._set(request, pk, set_pk)
+        serializer = UpdateSetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        reps = data.get("reps", lift_set.reps)
+        if reps is None:
+            raise serializers.ValidationError({"reps": "This set is not logged yet; give reps."})
+        values = DoneValues(
+            reps=reps,
+            load_kg=data.get("load_kg", lift_set.load_kg),
+            rir=data.get("rir", lift_set.rir),
+            failed=data.get("failed", lift_set.failed),
+        )
+        return Response(LiftSetSerializer(update_logged_set(lift_set=lift_set, values=values)).data)
+
+    @extend_schema(responses={204: None}, tags=["lift-sessions"])
+    def delete(self, request, pk: int, set_pk: int):
+        """An extra set goes; a prescribed set keeps its targets and loses what was logged."""
+        delete_logged_set(lift_set=self._set(request, pk, set_pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
