@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.factories import login_request
 from workouts.models import LiftSession
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ CHANGELISTS = [
 @pytest.fixture
 def admin_client(client):
     call_command("seed_demo", stdout=StringIO())
-    assert client.login(username="admin", password="ironstride-admin")
+    assert client.login(username="admin", password="ironstride-admin", request=login_request())
     return client
 
 

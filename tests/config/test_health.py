@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from tests.factories import CoachFactory
 
-
 # SQLite's in-memory test database vanishes when its connection closes, and an outage is a
 # PostgreSQL matter anyway (SQLite is a file beside the app).
 needs_server = pytest.mark.skipif(

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import PASSWORD, AthleteFactory
+from tests.factories import PASSWORD, AthleteFactory, login_request
 from tests.workouts import phone_data
 from workouts.models import LiftSet, SessionStatus
 
@@ -169,7 +169,7 @@ def test_another_athlete_gets_404_and_a_coach_403(client, coach, lift):
 
 def test_csrf_is_enforced(athlete, lift):
     client = Client(enforce_csrf_checks=True)
-    assert client.login(username=athlete.user.username, password=PASSWORD)
+    assert client.login(username=athlete.user.username, password=PASSWORD, request=login_request())
     assert send(client, lift, **a_set()).status_code == 403
     assert not logged(lift).exists()
 
