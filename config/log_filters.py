@@ -16,3 +16,30 @@ class MaskCalendarSecret(logging.Filter):
             record.msg = _CALENDAR_SECRET.sub("/calendar/<secret>.ics", message)
             record.args = ()
         return True
+
+
+def mask(path: str) -> str:
+    return _CALENDAR_SECRET.sub("/calendar/<secret>.ics", path)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, for log shippers: the time, level, logger, message and the
+    structured fields a record carries in `extra` (event, status, path, user, ...)."""
+
+    _standard = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        import json
+
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update(
+            {k: v for k, v in vars(record).items() if k not in self._standard and k != "request"}
+        )
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)

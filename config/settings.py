@@ -7,6 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,6 +27,11 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 # The fallback is good enough for a laptop demo and the tests; production sets SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY") or "insecure-development-key-set-SECRET_KEY"
+# PRODUCTION=1 behind a TLS-terminating load balancer: secure cookies, HTTPS redirect, HSTS,
+# JSON logs, hashed static files. `manage.py check --deploy` is clean with it (a test says so).
+PRODUCTION = env_bool("PRODUCTION", False)
+if PRODUCTION and "SECRET_KEY" not in os.environ:
+    raise ImproperlyConfigured("PRODUCTION=1 needs SECRET_KEY in the environment.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 
 INSTALLED_APPS = [
@@ -50,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "config.request_log.RequestLogMiddleware",
     # A lost database connection answers 503, not a traceback (see config/health.py).
     "config.health.DatabaseUnavailableMiddleware",
     # Serves static/ itself (Bootstrap, htmx): no CDN, so the app works on a laptop offline.
@@ -85,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -142,11 +152,17 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Compressed (gzip/brotli) after collectstatic; no manifest, so pages render without one.
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # In production, hashed names (cached forever by browsers) and gzip/brotli copies made by
+    # collectstatic (`make serve` runs it); elsewhere compressed copies without a manifest, so
+    # pages render before any collectstatic.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
 # Serve straight from static/ when collectstatic has not run (make run, the tests).
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not PRODUCTION
 # Until collectstatic has made STATIC_ROOT, WhiteNoise says so on every start; the finders serve.
 warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
@@ -257,3 +273,62 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
+
+
+# ---------------------------------------------------------------------------- hardening
+
+# A TLS-terminating load balancer says the original scheme in X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# Load balancers probe over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = PRODUCTION
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Scripts only from the app itself (nonces for any inline script that remains), no plugins,
+# no <base> tricks, never framed. Every asset is served by the app, so 'self' is enough.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "worker-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Mail: SMTP when SMTP_HOST is set, else printed to the console (a laptop).
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ironstride <noreply@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+ADMINS = [("Operator", address) for address in env_list("ADMINS", "")]
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["SMTP_HOST"],
+                "port": int(os.environ.get("SMTP_PORT", "587")),
+                "username": os.environ.get("SMTP_USER", ""),
+                "password": os.environ.get("SMTP_PASSWORD", ""),
+                "use_tls": env_bool("SMTP_TLS", True),
+                "timeout": 10,
+            },
+        }
+        if os.environ.get("SMTP_HOST")
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+
+# Logs: JSON lines in production (LOG_FORMAT=json), readable text elsewhere.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
+LOGGING["formatters"]["json"] = {"()": "config.log_filters.JsonFormatter"}
+LOGGING["formatters"]["text"] = {"format": "{levelname} {name}: {message}", "style": "{"}
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+LOGGING["loggers"]["ironstride"] = {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}

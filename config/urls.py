@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config import health
 from config.api import api_not_found
@@ -9,6 +12,12 @@ from plans import views as plan_views
 from workouts import calendar
 
 handler500 = "config.health.server_error"
+
+# Swagger UI sets style attributes as it renders; its scripts still come only from the app
+# (the split view serves its start-up script as a file, not inline).
+API_DOCS = csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})(
+    SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+)
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -21,7 +30,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", API_DOCS, name="api-docs"),
     re_path(r"^api/", api_not_found),
     path("calendar/<str:token>.ics", calendar.feed, name="calendar-feed"),
 ]

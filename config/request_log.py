@@ -1,0 +1,58 @@
+"""Structured request and security logs: one line per request, and one per failed login, so an
+operator can follow permission denials and brute-force attempts across app servers."""
+
+import logging
+import time
+
+from django.contrib.auth.signals import user_login_failed
+from django.dispatch import receiver
+
+from config.log_filters import mask
+
+request_log = logging.getLogger("ironstride.request")
+security_log = logging.getLogger("ironstride.security")
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class RequestLogMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.monotonic()
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        fields = {
+            "event": "request",
+            "method": request.method,
+            # The calendar feed's secret is its credential: never in a log line.
+            "path": mask(request.path),
+            "status": response.status_code,
+            "duration_ms": round((time.monotonic() - started) * 1000, 1),
+            "user_id": user.pk if user is not None and user.is_authenticated else None,
+            "client": client_address(request),
+        }
+        if response.status_code in (401, 403):
+            security_log.warning(
+                "permission denied", extra={**fields, "event": "permission_denied"}
+            )
+        request_log.info(
+            "%s %s %s", request.method, fields["path"], response.status_code, extra=fields
+        )
+        return response
+
+
+@receiver(user_login_failed)
+def log_failed_login(sender, credentials, request=None, **kwargs):
+    # Django has already scrubbed the password from `credentials`.
+    security_log.warning(
+        "failed login",
+        extra={
+            "event": "login_failed",
+            "username": credentials.get("username", ""),
+            "client": client_address(request) if request is not None else "",
+        },
+    )
