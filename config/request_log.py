@@ -5,6 +5,7 @@ import logging
 import time
 
 from django.contrib.auth.signals import user_login_failed
+from django.db import DatabaseError
 from django.dispatch import receiver
 
 from config.log_filters import mask
@@ -24,7 +25,6 @@ class RequestLogMiddleware:
     def __call__(self, request):
         started = time.monotonic()
         response = self.get_response(request)
-        user = getattr(request, "user", None)
         fields = {
             "event": "request",
             "method": request.method,
@@ -32,7 +32,7 @@ class RequestLogMiddleware:
             "path": mask(request.path),
             "status": response.status_code,
             "duration_ms": round((time.monotonic() - started) * 1000, 1),
-            "user_id": user.pk if user is not None and user.is_authenticated else None,
+            "user_id": _user_id(request),
             "client": client_address(request),
         }
         if response.status_code in (401, 403):
@@ -43,6 +43,16 @@ class RequestLogMiddleware:
             "%s %s %s", request.method, fields["path"], response.status_code, extra=fields
         )
         return response
+
+
+def _user_id(request) -> int | None:
+    # Looking the user up may need the database, which may be the reason this request failed:
+    # the log line must not fail too.
+    try:
+        user = getattr(request, "user", None)
+        return user.pk if user is not None and user.is_authenticated else None
+    except DatabaseError:
+        return None
 
 
 @receiver(user_login_failed)
