@@ -29,6 +29,12 @@ def main() -> int:
     parser.add_argument("--down-seconds", type=float, default=5)
     parser.add_argument("--recovery-limit", type=float, default=10)
     parser.add_argument("--pg-port", type=int, default=0, help="default: a free port")
+    parser.add_argument(
+        "--stop-mode",
+        choices=["fast", "immediate"],
+        default="fast",
+        help="fast: a clean shutdown; immediate: like a crash, recovery replays the WAL",
+    )
     args = parser.parse_args()
     stop_at = max(5.0, args.seconds / 3)
     if args.seconds < stop_at + args.down_seconds + args.recovery_limit + 5:
@@ -62,7 +68,7 @@ def main() -> int:
                 )
                 time.sleep(stop_at)
                 stop_begun = time.monotonic()
-                harness.pg_ctl(version, cluster, "stop", "-m", "fast")
+                harness.pg_ctl(version, cluster, "stop", "-m", args.stop_mode)
                 stopped = time.monotonic()
                 log(f"PostgreSQL stopped ({stopped - stop_begun:.1f} s)")
                 time.sleep(args.down_seconds)

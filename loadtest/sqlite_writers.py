@@ -27,7 +27,9 @@ from harness import Outcome, Record, Reply, log
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30, help="length of each phase")
-    parser.add_argument("--threads", type=int, default=8, help="concurrent writers")
+    # 16: with 8, SQLite's own polling wait passed; with 16 it starved some writers past the
+    # busy timeout before config/sqlite3 queued them.
+    parser.add_argument("--threads", type=int, default=16, help="concurrent writers")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--phase", choices=["both", "service", "http"], default="both")
     args = parser.parse_args()
