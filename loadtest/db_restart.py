@@ -174,4 +174,4 @@ def describe(record: Record) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness.guarded(main))

@@ -61,6 +61,16 @@ def install_hard_limit(seconds: float) -> None:
     signal.alarm(int(seconds))
 
 
+def guarded(main) -> int:
+    """Exit status of `main`, or 2 when the hard limit or a signal stopped it (its `finally`
+    blocks have run by then)."""
+    try:
+        return main()
+    except Aborted as error:
+        log(f"aborted: {error}")
+        return 2
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -292,7 +302,13 @@ class Gunicorn:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        self._wait_healthy(timeout=90)
+        try:
+            self._wait_healthy(timeout=90)
+        except BaseException:
+            # __exit__ does not run when __enter__ fails: stop it here.
+            self.stop()
+            self.log_path.unlink(missing_ok=True)
+            raise
         return self
 
     def _wait_healthy(self, timeout: float) -> None:
@@ -308,6 +324,9 @@ class Gunicorn:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+        if exc[0] is not None:  # whatever went wrong, the server's side of it
+            log(f"gunicorn log (last lines):\n{self.log_tail()}")
+        self.log_path.unlink(missing_ok=True)
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:

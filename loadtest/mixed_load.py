@@ -81,4 +81,4 @@ def describe(record: harness.Record) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness.guarded(main))

@@ -41,15 +41,22 @@ def main() -> int:
         path = folder / "load.sqlite3"
         env = {"SQLITE_PATH": str(path), "DATABASE_URL": "", "DEBUG": "0", **harness.THROTTLE_ENV}
         harness.setup_django(env)
-        athletes = harness.seed(max(1, args.threads // 2))
+        # Two writers per athlete's session; each phase gets sessions of its own, so the
+        # second does not start with sessions the first filled with thousands of sets.
+        per_phase = max(1, args.threads // 2)
+        athletes = harness.seed(2 * per_phase)
         log(f"{path} migrated and seeded; {args.threads} writers, {args.seconds:.0f} s a phase")
-        writers = [athletes[n % len(athletes)] for n in range(args.threads)]
+        phases = {"service": athletes[:per_phase], "http": athletes[per_phase:]}
+        writers = {
+            phase: [seeded[n % len(seeded)] for n in range(args.threads)]
+            for phase, seeded in phases.items()
+        }
         sent: frozenset[str] = frozenset()
         if args.phase in ("both", "service"):
-            phase_failures, sent = service_phase(writers, args.seconds)
+            phase_failures, sent = service_phase(writers["service"], args.seconds)
             failures += phase_failures
         if args.phase in ("both", "http"):
-            failures += http_phase(env, athletes, writers, args, sent_before=sent)
+            failures += http_phase(env, phases["http"], writers["http"], args, sent_before=sent)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return harness.finish(failures, "SQLite concurrent writers")
@@ -151,4 +158,4 @@ def report(
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness.guarded(main))
