@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format lock bench clean
+.PHONY: run serve test lint format lock bench loadtest clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Ironstride needs Python 3.12+"'
@@ -49,6 +49,14 @@ format: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(PY) bench/plans_bench.py
+
+# Load and fault scripts (loadtest/), full length. PostgreSQL from DATABASE_URL (default: the
+# local server on 5432); the restart test makes, restarts and drops a private cluster (root).
+LOADTEST_SECONDS ?= 60
+loadtest: $(VENV)/.dev-installed
+	$(PY) loadtest/mixed_load.py --seconds $(LOADTEST_SECONDS)
+	$(PY) loadtest/db_restart.py --seconds $(LOADTEST_SECONDS)
+	$(PY) loadtest/sqlite_writers.py --seconds $(LOADTEST_SECONDS)
 
 # Re-resolve the pinned versions after editing pyproject.toml's dependencies.
 lock: $(VENV)/.dev-installed

@@ -119,11 +119,13 @@ def log_set(
     first one not yet logged), else as an extra set after the last (a warm-up if `is_warmup`).
     Idempotent by client_id."""
     values.check()
+    # A replay is answered by a plain read, outside the write transaction: on SQLite that
+    # transaction waits for the database's one write lock, which a replay has no need of.
+    stored = LiftSet.objects.filter(client_id=client_id).first()
+    if stored is not None:
+        return Logged(stored, created=False)
     try:
         with transaction.atomic():
-            stored = LiftSet.objects.filter(client_id=client_id).first()
-            if stored is not None:
-                return Logged(stored, created=False)
             locked = _locked_session(session.pk)
             # Re-check under the lock: a twin submission may have just committed.
             stored = LiftSet.objects.filter(client_id=client_id).first()

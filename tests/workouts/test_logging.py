@@ -140,3 +140,14 @@ def test_twenty_concurrent_submissions_of_one_client_id_store_one_row():
     assert session.sets.count() == 1
     assert sum(answer.created for answer in answers) == 1
     assert len({answer.lift_set.pk for answer in answers}) == 1
+
+
+def test_a_replay_is_one_read_without_a_write_transaction(session, django_assert_num_queries):
+    # On SQLite a write transaction waits for the database's one write lock; a replay only
+    # needs to find the stored set.
+    client_id = uuid.uuid4()
+    first = log_set(session=session, client_id=client_id, values=THREE_AT_100)
+    with django_assert_num_queries(1) as captured:
+        again = log_set(session=session, client_id=client_id, values=THREE_AT_100)
+    assert again.created is False and again.lift_set.pk == first.lift_set.pk
+    assert "SAVEPOINT" not in captured.captured_queries[0]["sql"]
