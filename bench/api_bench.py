@@ -172,6 +172,7 @@ def main(argv=None) -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds per endpoint, untimed")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk (make bench does).")
@@ -207,8 +208,8 @@ def main(argv=None) -> None:
                 if status != 200:
                     raise SystemExit(f"{path} answered {status}: {body[:300]!r}")
             week_bytes = len(request(base + week_path, token=token)[1])
-            for path, key in targets.values():  # warm every worker up
-                wrk(base + path, 1, args.connections, key)
+            for path, key in targets.values() if args.warmup else ():  # warm the workers up
+                wrk(base + path, args.warmup, args.connections, key)
             for _ in range(args.rounds):
                 for name, (path, key) in targets.items():
                     rounds[name].append(
