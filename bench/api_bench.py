@@ -149,8 +149,10 @@ def wrk(url: str, seconds: float, connections: int, token: str = "") -> dict:
     ).stdout
     latency = {
         p: float(v) * UNITS_MS[u]
-        for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)$", out, re.M)
+        for p, v, u in re.findall(r"^\s*(50|99)%\s+([\d.]+)\s*(us|ms|s|m)\s*$", out, re.M)
     }
+    if set(latency) != {"50", "99"} or "Requests/sec" not in out:
+        raise SystemExit(f"Unexpected output of wrk:\n{out}")
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)$", out, re.M)
     return {
