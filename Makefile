@@ -47,8 +47,14 @@ format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# The benchmarks (not tests, not in CI): every one on SQLite and, when DATABASE_URL is set, on
+# PostgreSQL, into bench/results/REPORT.md; about 10 minutes on 2 cores. The API one needs wrk,
+# a Debian package, installed here when missing. BENCH_ARGS=--quick is a smoke run.
 bench: $(VENV)/.dev-installed
-	$(PY) bench/plans_bench.py
+	@command -v wrk >/dev/null 2>&1 || { \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get install -y wrk || { $$sudo apt-get update && $$sudo apt-get install -y wrk; }; }
+	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 # Load and fault scripts (loadtest/), full length. PostgreSQL from DATABASE_URL (default: the
 # local server on 5432); the restart test makes, restarts and drops a private cluster (root).

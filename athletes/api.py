@@ -88,6 +88,20 @@ class MeSerializer(serializers.Serializer):
     athlete_id = serializers.IntegerField(allow_null=True)
 
 
+class PingSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+
+
+class PingView(APIView):
+    """A constant answer behind the usual authentication, permissions and throttles: a client
+    checks its token with it, and bench/api_bench.py measures what the API costs before any
+    work of ours."""
+
+    @extend_schema(responses={200: PingSerializer}, tags=["auth"])
+    def get(self, request):
+        return Response({"ok": True})
+
+
 class MeView(APIView):
     @extend_schema(responses={200: MeSerializer})
     def get(self, request):

@@ -20,6 +20,7 @@ urlpatterns = [
     path("auth/token/", athletes_api.TokenView.as_view(), name="token"),
     path("auth/logout/", athletes_api.LogoutView.as_view(), name="logout"),
     path("me/", athletes_api.MeView.as_view(), name="me"),
+    path("ping/", athletes_api.PingView.as_view(), name="ping"),
     *router.urls,
     path("lift-sessions/<int:pk>/sets/", workouts_api.LogSetView.as_view(), name="log-set"),
     path(

@@ -152,17 +152,18 @@ def _violation(violation: domain.Violation) -> dict:
 def week_data(report: services.WeekReport, context: dict) -> dict:
     loaded = report.loaded
     starts_at, ends_at = loaded.bounds
+    # One list serializer per kind, not one serializer per session: building a serializer's
+    # fields (and its athlete queryset) cost more than the rest of the request.
+    runs = loaded.own(loaded.runs)
+    lifts = loaded.own(loaded.lifts)
+    run_data = RunSessionSerializer(runs, many=True, context=context).data
+    lift_data = LiftSessionSerializer(lifts, many=True, context=context).data
     sessions = [
-        (run.start, 0, run.pk, {"type": "run", **RunSessionSerializer(run, context=context).data})
-        for run in loaded.own(loaded.runs)
+        (run.start, 0, run.pk, {"type": "run", **data})
+        for run, data in zip(runs, run_data, strict=True)
     ] + [
-        (
-            lift.start,
-            1,
-            lift.pk,
-            {"type": "lift", **LiftSessionSerializer(lift, context=context).data},
-        )
-        for lift in loaded.own(loaded.lifts)
+        (lift.start, 1, lift.pk, {"type": "lift", **data})
+        for lift, data in zip(lifts, lift_data, strict=True)
     ]
     plan = loaded.plan
     return {

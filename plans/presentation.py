@@ -109,10 +109,12 @@ class DashboardRow:
 
 
 def dashboard_row(report: WeekReport) -> DashboardRow:
-    week = report.loaded.week
+    loaded = report.loaded
+    week = loaded.week
     tz = week.time_zone
-    runs, lifts = own_sessions(report)
-    plan = report.loaded.plan
+    # The domain's sessions: evaluate_roster loads no model rows (see LoadedWeek).
+    runs, lifts = loaded.own(week.runs), loaded.own(week.lifts)
+    plan = loaded.plan
     return DashboardRow(
         report=report,
         hard_days=[weekday_short(day) for day in sorted(week.hard_days)],

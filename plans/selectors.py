@@ -27,23 +27,18 @@ AFTER_WEEK = MIN_GAP_FROM_INTERVALS
 
 @dataclass
 class LoadedWeek:
-    """One athlete-week as the services need it: the rows and their domain mirror."""
+    """One athlete-week as the services need it: the domain's week and, unless it was loaded
+    for judging only, the model rows behind it (to change or to show)."""
 
     athlete: Athlete
     monday: date
     plan: WeeklyPlan | None
-    runs: list[RunSession]
-    lifts: list[LiftSession]
     e1rm: E1rm | None
-    week: domain.AthleteWeek = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.week = domain.AthleteWeek(
-            athlete=athlete_settings(self.athlete),
-            monday=self.monday,
-            runs=tuple(to_domain_run(run) for run in self.runs),
-            lifts=tuple(to_domain_lift(lift) for lift in self.lifts),
-        )
+    week: domain.AthleteWeek
+    # Empty when loaded with rows=False (evaluate_roster): a model instance per session and
+    # set was most of the dashboard's time, and judging a week needs only `week`.
+    runs: list[RunSession] = field(default_factory=list)
+    lifts: list[LiftSession] = field(default_factory=list)
 
     @property
     def bounds(self) -> tuple[datetime, datetime]:
@@ -115,9 +110,12 @@ def to_domain_lift(lift: LiftSession) -> domain.LiftSession:
     )
 
 
-def load_weeks(athletes: Sequence[Athlete], monday: date) -> dict[int, LoadedWeek]:
+def load_weeks(
+    athletes: Sequence[Athlete], monday: date, *, rows: bool = True
+) -> dict[int, LoadedWeek]:
     """The week starting `monday` (local, per athlete) for each athlete: five queries in all,
-    whatever the number of athletes."""
+    whatever the number of athletes. With rows=False the sessions and sets are read as plain
+    values straight into the domain's dataclasses, without model instances."""
     if monday.weekday() != 0:
         raise ServiceError(f"A week starts on a Monday; {monday} is not one.")
     if not athletes:
@@ -128,65 +126,146 @@ def load_weeks(athletes: Sequence[Athlete], monday: date) -> dict[int, LoadedWee
     by_zone: dict[tuple[datetime, datetime], list[int]] = defaultdict(list)
     for athlete_id, week in bounds.items():
         by_zone[week].append(athlete_id)
-    in_reach = Q()
+    in_reach, lookback = Q(), Q()
     for (start, end), zone_ids in by_zone.items():
         in_reach |= Q(
             athlete_id__in=zone_ids, start__gte=start - BEFORE_WEEK, start__lt=end + AFTER_WEEK
         )
+        # "the best of their logged working sets in the 42 days before the week's local Monday"
+        lookback |= Q(
+            session__athlete_id__in=zone_ids,
+            session__start__gte=start - E1RM_LOOKBACK,
+            session__start__lt=start,
+        )
 
     runs = RunSession.objects.filter(in_reach).order_by("start", "pk")
-    lifts = (
-        LiftSession.objects.filter(in_reach)
-        .order_by("start", "pk")
-        .prefetch_related(Prefetch("sets", queryset=LiftSet.objects.order_by("order")))
-    )
+    lifts = LiftSession.objects.filter(in_reach).order_by("start", "pk")
     plans = WeeklyPlan.objects.filter(athlete_id__in=ids, week_start=monday)
     history = LiftSet.objects.filter(
-        session__athlete_id__in=ids,
+        lookback,
         session__exercise=Exercise.DEADLIFT,
-        session__start__gte=min(start for start, _ in bounds.values()) - E1RM_LOOKBACK,
-        session__start__lt=max(start for start, _ in bounds.values()),
         is_warmup=False,
         reps__isnull=False,
         failed=False,
     ).exclude(session__status=SessionStatus.SKIPPED)
 
-    runs_by_athlete = _by_athlete(runs)
-    lifts_by_athlete = _by_athlete(lifts)
+    if rows:
+        lifts = lifts.prefetch_related(Prefetch("sets", queryset=LiftSet.objects.order_by("order")))
+        runs_by_athlete = _by_athlete(runs)
+        lifts_by_athlete = _by_athlete(lifts)
+        domain_runs = {
+            pk: [to_domain_run(run) for run in items] for pk, items in runs_by_athlete.items()
+        }
+        domain_lifts = {
+            pk: [to_domain_lift(lift) for lift in items] for pk, items in lifts_by_athlete.items()
+        }
+    else:
+        runs_by_athlete = lifts_by_athlete = defaultdict(list)
+        domain_runs, domain_lifts = _domain_runs(runs), _domain_lifts(lifts)
     plan_by_athlete = {plan.athlete_id: plan for plan in plans}
     history_by_athlete: dict[int, list[domain.LiftSet]] = defaultdict(list)
-    for lift_set in history.values(
-        "session__athlete_id", "session__start", "reps", "load_kg", "rir", "failed", "order", "pk"
+    for athlete_id, pk, order, reps, load_kg, rir in history.values_list(
+        "session__athlete_id", "pk", "order", "reps", "load_kg", "rir"
     ):
-        athlete_id = lift_set["session__athlete_id"]
-        week_start = bounds[athlete_id][0]
-        # "the best of their logged working sets in the 42 days before the week's local Monday"
-        if week_start - E1RM_LOOKBACK <= lift_set["session__start"] < week_start:
-            history_by_athlete[athlete_id].append(
-                domain.LiftSet(
-                    id=lift_set["pk"],
-                    order=lift_set["order"],
-                    is_warmup=False,
-                    target_reps=None,
-                    target_load_kg=None,
-                    target_rir=None,
-                    reps=lift_set["reps"],
-                    load_kg=lift_set["load_kg"],
-                    rir=lift_set["rir"],
-                    failed=lift_set["failed"],
-                )
+        history_by_athlete[athlete_id].append(
+            domain.LiftSet(
+                id=pk,
+                order=order,
+                is_warmup=False,
+                target_reps=None,
+                target_load_kg=None,
+                target_rir=None,
+                reps=reps,
+                load_kg=load_kg,
+                rir=rir,
+                failed=False,
             )
+        )
     return {
         athlete.pk: LoadedWeek(
             athlete=athlete,
             monday=monday,
             plan=plan_by_athlete.get(athlete.pk),
+            e1rm=estimate_e1rm(history_by_athlete[athlete.pk]),
+            week=domain.AthleteWeek(
+                athlete=athlete_settings(athlete),
+                monday=monday,
+                runs=tuple(domain_runs.get(athlete.pk, ())),
+                lifts=tuple(domain_lifts.get(athlete.pk, ())),
+            ),
             runs=runs_by_athlete[athlete.pk],
             lifts=lifts_by_athlete[athlete.pk],
-            e1rm=estimate_e1rm(history_by_athlete[athlete.pk]),
         )
         for athlete in athletes
     }
+
+
+SESSION_FIELDS = (
+    "athlete_id",
+    "pk",
+    "start",
+    "duration_minutes",
+    "status",
+    "actual_start",
+    "actual_duration_minutes",
+)
+SET_FIELDS = (
+    "session_id",
+    "pk",
+    "order",
+    "is_warmup",
+    "target_reps",
+    "target_load_kg",
+    "target_rir",
+    "reps",
+    "load_kg",
+    "rir",
+    "failed",
+    "target_load_reason",
+)
+
+
+def _domain_runs(runs) -> dict[int, list[domain.RunSession]]:
+    grouped: dict[int, list[domain.RunSession]] = defaultdict(list)
+    for athlete_id, pk, start, minutes, status, actual, actual_minutes, kind in runs.values_list(
+        *SESSION_FIELDS, "kind"
+    ):
+        grouped[athlete_id].append(
+            domain.RunSession(
+                id=pk,
+                kind=kind,
+                start=start,
+                duration_minutes=minutes,
+                status=status,
+                actual_start=actual,
+                actual_duration_minutes=actual_minutes,
+            )
+        )
+    return grouped
+
+
+def _domain_lifts(lifts) -> dict[int, list[domain.LiftSession]]:
+    """The lifts and their sets in two queries, as to_domain_lift would make them."""
+    sessions = list(lifts.values_list(*SESSION_FIELDS, "exercise"))
+    sets: dict[int, list[domain.LiftSet]] = defaultdict(list)
+    chosen = LiftSet.objects.filter(session__in=lifts).order_by("session_id", "order")
+    for session_id, pk, *values in chosen.values_list(*SET_FIELDS):
+        sets[session_id].append(domain.LiftSet(pk, *values))
+    grouped: dict[int, list[domain.LiftSession]] = defaultdict(list)
+    for athlete_id, pk, start, minutes, status, actual, actual_minutes, exercise in sessions:
+        grouped[athlete_id].append(
+            domain.LiftSession(
+                id=pk,
+                exercise=exercise,
+                start=start,
+                duration_minutes=minutes,
+                status=status,
+                actual_start=actual,
+                actual_duration_minutes=actual_minutes,
+                sets=tuple(sets[pk]),
+            )
+        )
+    return grouped
 
 
 def _by_athlete(sessions: Iterable) -> dict[int, list]:

@@ -75,8 +75,9 @@ def evaluate_week(*, athlete: Athlete, week: date) -> WeekReport:
 
 
 def evaluate_roster(*, coach: Coach, week: date) -> list[WeekReport]:
-    """Every active athlete of the coach, in a fixed number of queries."""
-    loaded = load_weeks(roster(coach), week)
+    """Every active athlete of the coach, in a fixed number of queries. Judged only: the
+    reports carry the domain's weeks, not the model rows (LoadedWeek.runs and .lifts)."""
+    loaded = load_weeks(roster(coach), week, rows=False)
     return [WeekReport(item, evaluate_athlete_week(item.week)) for item in loaded.values()]
 
 

@@ -6,6 +6,7 @@ whole increment. With fractions, prescribing the reps and RIR of the set that se
 back exactly that set's load, as DOMAIN.md demands.
 """
 
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -72,6 +73,9 @@ def fraction(reps_plus_rir: int) -> Decimal:
         ) from None
 
 
+# Pure, and a roster's history repeats the same few (load, reps, RIR): cached, the dashboard
+# builds a few hundred Fractions instead of one per logged set.
+@functools.lru_cache(maxsize=4096)
 def e1rm_from_set(load_kg: Decimal, reps: int, rir: int) -> E1rm:
     if load_kg <= 0:
         raise PrescriptionError(f"A set's load must be positive, not {load_kg} kg.")

@@ -37,6 +37,16 @@ def test_me_for_a_coach(world):
     assert me["role"] == "coach" and me["athlete_id"] is None
 
 
+def test_ping_answers_a_valid_token_in_a_fixed_number_of_queries(world, django_assert_num_queries):
+    client = client_for(world.athlete.user)
+    # the token and its user, knox's look at the user's other tokens; coach? athlete?
+    with django_assert_num_queries(4):
+        response = client.get("/api/v1/ping/")
+    assert response.status_code == 200
+    assert response.json() == {"ok": True}
+    assert client_for().get("/api/v1/ping/").status_code == 401
+
+
 def test_wrong_password_is_400_with_a_message(world):
     response = client_for().post(
         TOKEN_URL, {"username": world.athlete.user.username, "password": "nope"}, format="json"

@@ -56,6 +56,7 @@ TABLE = [
     ),
     ("logout", {}, "post", None, (401, 204, 204, 204, 204)),
     ("me", {}, "get", None, (401, 200, 200, 200, 200)),
+    ("ping", {}, "get", None, (401, 200, 200, 200, 200)),
     ("athlete-list", {}, "get", None, (401, 200, 200, 200, 200)),
     ("athlete-list", {}, "post", _athlete_body, (401, 403, 403, 201, 201)),
     ("athlete-detail", {"pk": ATH}, "get", None, (401, 200, 404, 200, 404)),

@@ -1,0 +1,191 @@
+"""Benchmark of the coach dashboard (issue 7, benchmark 1).
+
+For rosters of 50, 500 and 1,000 athletes (12 weeks each, bulk-inserted), GETs the dashboard
+in-process through django.test.Client (logged in with force_login) and reports its queries and
+its median server time. The baseline renders the same template, plans/dashboard.html, with the
+same rows as plain dicts computed before the timing starts: what the page costs with no work of
+ours beyond the template. The two are timed turn about and the medians compared (goal <= 2x).
+The baseline's HTML is checked equal to the page's, so both draw exactly the same table.
+
+Runs on a throw-away database (see bench/common.py): SQLite, or PostgreSQL with DATABASE_URL.
+
+    .venv/bin/python bench/dashboard_bench.py [--sizes 50,500,1000] [--weeks 12] [--repeat 7]
+"""
+
+import argparse
+import os
+import re
+import sys
+from datetime import timedelta
+from pathlib import Path
+from unittest import mock
+
+import django
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+
+from django.shortcuts import render  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
+from django.test import Client, RequestFactory  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from bench import common  # noqa: E402
+from plans import views  # noqa: E402
+from plans.domain.weeks import iso_week_name  # noqa: E402
+
+# Tokens differ from one render to the next; everything else must be the same.
+VOLATILE = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": "|nonce=")[^"]*')
+
+
+def plain_context(context) -> dict:
+    """The dashboard's template context with every row (and the summary) as plain dicts."""
+    rows = [
+        {
+            "athlete": {
+                "pk": row.athlete.pk,
+                "name": row.athlete.name,
+                "time_zone": row.athlete.time_zone,
+                "user": {"username": row.athlete.user.username},
+            },
+            "state": row.state,
+            "hard_days": row.hard_days,
+            "deadlifts": row.deadlifts,
+            "plan_status": row.plan_status,
+            "compliance": {"label": row.compliance.label},
+            "badges": [
+                {"css": b.css, "tooltip": b.tooltip, "severity": b.severity, "label": b.label}
+                for b in row.badges
+            ],
+        }
+        for row in context["rows"]
+    ]
+    summary = context["summary"]
+    plain = {key: context[key] for key in DASHBOARD_KEYS}
+    return {
+        **plain,
+        "rows": rows,
+        "summary": {
+            "total": summary.total,
+            "clean": summary.clean,
+            "warnings": summary.warnings,
+            "errors": summary.errors,
+        },
+    }
+
+
+DASHBOARD_KEYS = [
+    "nav",
+    "coach",
+    "monday",
+    "week_name",
+    "sunday",
+    "is_this_week",
+    "prev_url",
+    "next_url",
+    "this_week_url",
+    "sort_name_url",
+    "sort_severity_url",
+    "errors_url",
+    "all_url",
+    "sort",
+    "errors_only",
+    "jump",
+]
+
+
+def measure(coach, week_name: str, repeat: int) -> dict:
+    client = Client()
+    client.force_login(coach.user)
+    url = f"{reverse('plans:dashboard')}?week={week_name}"
+
+    # The first request, untimed, also hands over the view's context: the test client's own
+    # context capture would instrument every render, timed ones included.
+    captured_context = {}
+
+    def capturing_render(request, template_name, context, *args, **kwargs):
+        captured_context.update(context)
+        return render(request, template_name, context, *args, **kwargs)
+
+    with (
+        mock.patch.object(views, "render", capturing_render),
+        common.count_queries() as captured,
+    ):
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    page = response.content.decode()
+    context = plain_context(captured_context)
+    request = RequestFactory().get(url)
+    request.user = coach.user
+
+    def baseline():
+        return render_to_string("plans/dashboard.html", context, request=request)
+
+    # The same table: the baseline is the page's own HTML, from dicts.
+    if VOLATILE.sub(r"\1", baseline()) != VOLATILE.sub(r"\1", page):
+        import difflib
+
+        diff = difflib.unified_diff(
+            VOLATILE.sub(r"\1", page).splitlines(),
+            VOLATILE.sub(r"\1", baseline()).splitlines(),
+            n=1,
+        )
+        raise SystemExit("The baseline's HTML differs from the dashboard's:\n" + "\n".join(diff))
+
+    def served():
+        assert client.get(url).status_code == 200
+
+    served_s, baseline_s = common.interleaved(served, baseline, repeat)
+    return {
+        "rows": len(context["rows"]),
+        "queries": captured.count,
+        "served_s": served_s,
+        "baseline_s": baseline_s,
+        "bytes": len(response.content),
+    }
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="50,500,1000", help="roster sizes, comma-separated")
+    parser.add_argument("--weeks", type=int, default=12)
+    parser.add_argument("--repeat", type=int, default=7, help="timed runs of each (median)")
+    args = parser.parse_args(argv)
+    sizes = [int(size) for size in args.sizes.split(",")]
+    # A week late in the block: a full e1RM history behind it, plans still in draft.
+    monday = common.FIRST_MONDAY + timedelta(weeks=max(args.weeks - 2, 0))
+
+    results = {}
+    with common.throwaway_database():
+        vendor = common.vendor_name()
+        generated = common.seconds(
+            lambda: results.update(
+                {size: common.make_roster(f"dash{size}", size, args.weeks) for size in sizes}
+            )
+        )
+        for size in sizes:
+            results[size] = measure(results[size], iso_week_name(monday), args.repeat)
+
+    print(f"### Coach dashboard ({vendor})\n")
+    print(f"- command: `{common.command()}`")
+    print(
+        f"- rosters of {', '.join(map(str, sizes))} athletes, {args.weeks} weeks each "
+        f"(5 runs and a deadlift of 3 sets a week), bulk-inserted in {generated:.1f} s; "
+        f"the page shows {iso_week_name(monday)}; medians of {args.repeat} runs each, "
+        "page and baseline turn about\n"
+    )
+    print("| athletes | queries | page (server time) | baseline: template from dicts | ratio |")
+    print("| ---: | ---: | ---: | ---: | --- |")
+    for size in sizes:
+        r = results[size]
+        ratio = r["served_s"] / r["baseline_s"]
+        print(
+            f"| {r['rows']:,} | {r['queries']} | {r['served_s'] * 1000:.1f} ms "
+            f"| {r['baseline_s'] * 1000:.1f} ms | {common.goal(ratio, 2)} |"
+        )
+    print()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""The benchmark scripts still run: all of them, tiny, through the runner that writes the
+report. Their figures are not checked (a benchmark is not a timed test); that they produce
+their tables is. The API one needs wrk and is left out without it."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def test_every_benchmark_runs_in_a_smoke_run(tmp_path):
+    report = tmp_path / "REPORT.md"
+    only = ["dashboard", "scheduling"] + (["api"] if shutil.which("wrk") else [])
+    done = subprocess.run(
+        # On the database of this test run only: CI runs the suite on each.
+        [sys.executable, "bench/run_all.py", "--quick", "--out", str(report), "--databases"]
+        + ["postgresql" if os.environ.get("DATABASE_URL") else "sqlite"]
+        + [arg for name in only for arg in ("--only", name)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = report.read_text()
+    assert text.startswith("# Ironstride benchmarks")
+    assert "### Coach dashboard" in text
+    assert "| 10 | 9 |" in text  # ten athletes, nine queries
+    assert "### Scheduling and the plans engine" in text
+    if "api" in only:
+        assert "### Week endpoint through gunicorn" in text
+        assert "Ratio week / ping requests/s" in text
