@@ -77,6 +77,10 @@ def main() -> int:
                 harness.wait_pg_ready(port)
                 up = time.monotonic()
                 log(f"PostgreSQL accepting connections again ({up - start_begun:.1f} s to start)")
+                # A slow start must not leave too little load after the recovery bound to judge.
+                at_least = up + args.recovery_limit + 5
+                for thread in threads:
+                    thread.deadline = max(thread.deadline, at_least)
                 harness.join_athletes(outcome, threads, bound=args.seconds + 90)
                 elapsed = time.monotonic() - load_started
                 server.stop()
