@@ -132,6 +132,11 @@ else:
                     "PRAGMA foreign_keys=ON;"
                 ),
             },
+            # The test database is a file, not shared memory: with an in-memory database the
+            # live server's request threads all share one connection, and two concurrent
+            # requests from a browser (a page and its service worker) could read through
+            # each other's cursor. A file gives each thread its own connection, as in use.
+            "TEST": {"NAME": os.environ.get("SQLITE_TEST_PATH", str(BASE_DIR / "test-db.sqlite3"))},
         }
     }
 

@@ -83,8 +83,15 @@
   const status = document.getElementById("sync-status");
   let waiting = 0;
 
+  // Reads of the queue may finish out of order (a flush's read can start before a tap's write
+  // and end after it): only the newest read may repaint, or a queued set would vanish from the
+  // page and the count, and wait for a reload to be sent.
+  let newestRead = 0;
+
   async function showWaiting() {
+    const ticket = ++newestRead;
     const items = await queue.all();
+    if (ticket !== newestRead) return items;
     waiting = items.length;
     status.dataset.count = String(waiting);
     status.hidden = waiting === 0;
@@ -96,10 +103,14 @@
   }
 
   let flushing = false;
+  let flushAgain = false;
 
   async function flush() {
-    if (flushing) return;
+    // A set queued while a flush is under way was not in the list that flush is sending:
+    // send it right after, not at the next periodic retry.
+    if (flushing) { flushAgain = true; return; }
     flushing = true;
+    flushAgain = false;
     let changed = false;
     try {
       for (const item of await queue.all()) {
@@ -132,6 +143,7 @@
       flushing = false;
       await showWaiting();
       if (changed) refreshSavedPage();
+      if (flushAgain && navigator.onLine !== false) flush();
     }
   }
 
