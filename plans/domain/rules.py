@@ -371,6 +371,19 @@ def _reps_out_of_range(context: _Context) -> Violation | None:
     return context.violation(DEADLIFT_REPS_OUT_OF_RANGE, message, sessions, fix)
 
 
+def _retarget[F: (SetTargetReps, SetTargetRir)](
+    found: list[tuple[LiftSession, LiftSet]],
+    build: Callable[[int, tuple[int, ...], tuple[int, ...]], F],
+) -> F | None:
+    """A new target for the offending sets, where they can still change (not yet logged)."""
+    fixable = _fixable_sets(found)
+    if fixable is None:
+        return None
+    lift, sets = fixable
+    set_ids, orders = _ids_and_orders(sets)
+    return build(lift.id, set_ids, orders)
+
+
 def _high_reps(context: _Context) -> Violation | None:
     def describe(lift_set: LiftSet) -> str | None:
         reps = lift_set.judged_reps
@@ -381,11 +394,9 @@ def _high_reps(context: _Context) -> Violation | None:
     sessions, found, message = _offending_sets(context, describe)
     if not sessions:
         return None
-    fix: Fix | None = None
-    if (fixable := _fixable_sets(found)) is not None:
-        lift, sets = fixable
-        set_ids, orders = _ids_and_orders(sets)
-        fix = SetTargetReps(lift.id, set_ids, WORKING_REPS_MAX, orders)
+    fix = _retarget(
+        found, lambda lift_id, ids, orders: SetTargetReps(lift_id, ids, WORKING_REPS_MAX, orders)
+    )
     return context.violation(DEADLIFT_HIGH_REPS, message, sessions, fix)
 
 
@@ -400,11 +411,9 @@ def _to_failure(context: _Context) -> Violation | None:
     sessions, found, message = _offending_sets(context, describe)
     if not sessions:
         return None
-    fix: Fix | None = None
-    if (fixable := _fixable_sets(found)) is not None:
-        lift, sets = fixable
-        set_ids, orders = _ids_and_orders(sets)
-        fix = SetTargetRir(lift.id, set_ids, DEFAULT_TARGET_RIR, orders)
+    fix = _retarget(
+        found, lambda lift_id, ids, orders: SetTargetRir(lift_id, ids, DEFAULT_TARGET_RIR, orders)
+    )
     return context.violation(DEADLIFT_TO_FAILURE, message, sessions, fix)
 
 
@@ -418,11 +427,9 @@ def _too_easy(context: _Context) -> Violation | None:
     sessions, found, message = _offending_sets(context, describe)
     if not sessions:
         return None
-    fix: Fix | None = None
-    if (fixable := _fixable_sets(found)) is not None:
-        lift, sets = fixable
-        set_ids, orders = _ids_and_orders(sets)
-        fix = SetTargetRir(lift.id, set_ids, DEFAULT_TARGET_RIR, orders)
+    fix = _retarget(
+        found, lambda lift_id, ids, orders: SetTargetRir(lift_id, ids, DEFAULT_TARGET_RIR, orders)
+    )
     return context.violation(DEADLIFT_TOO_EASY, message, sessions, fix)
 
 
