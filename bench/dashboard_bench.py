@@ -40,27 +40,9 @@ VOLATILE = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": "|non
 
 
 def plain_context(context) -> dict:
-    """The dashboard's template context with every row (and the summary) as plain dicts."""
-    rows = [
-        {
-            "athlete": {
-                "pk": row.athlete.pk,
-                "name": row.athlete.name,
-                "time_zone": row.athlete.time_zone,
-                "user": {"username": row.athlete.user.username},
-            },
-            "state": row.state,
-            "hard_days": row.hard_days,
-            "deadlifts": row.deadlifts,
-            "plan_status": row.plan_status,
-            "compliance": {"label": row.compliance.label},
-            "badges": [
-                {"css": b.css, "tooltip": b.tooltip, "severity": b.severity, "label": b.label}
-                for b in row.badges
-            ],
-        }
-        for row in context["rows"]
-    ]
+    """The dashboard's template context with the summary as a plain dict and copies of the
+    rows (already plain dicts, see plans.presentation.DashboardRow)."""
+    rows = [{**row, "badges": [dict(badge) for badge in row["badges"]]} for row in context["rows"]]
     summary = context["summary"]
     plain = {key: context[key] for key in DASHBOARD_KEYS}
     return {

@@ -3,37 +3,27 @@ here, only arranged for a template (rows, day columns, badges)."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from plans.domain import types as domain
 from plans.domain.format import local_time_label, weekday_name, weekday_short
 from plans.domain.rules import RULES
 from plans.services import WeekReport
-from workouts.models import LiftSession, RunSession, SessionStatus
+from workouts.models import LiftSession, RunSession
 
 
-@dataclass(frozen=True)
-class Badge:
+class Badge(TypedDict):
+    """One severity's flags of a week, as the badge shows them."""
+
     severity: str  # "error" or "warning"
     codes: tuple[str, ...]
-    titles: tuple[str, ...]
+    css: str
+    label: str  # "2 warnings"
+    tooltip: str  # the rules' titles
 
-    @property
-    def count(self) -> int:
-        return len(self.codes)
 
-    @property
-    def label(self) -> str:
-        word = self.severity if self.count == 1 else f"{self.severity}s"
-        return f"{self.count} {word}"
-
-    @property
-    def tooltip(self) -> str:
-        return "; ".join(self.titles)
-
-    @property
-    def css(self) -> str:
-        return "text-bg-danger" if self.severity == "error" else "text-bg-warning"
+BADGE_CSS = {domain.Severity.ERROR: "text-bg-danger", domain.Severity.WARNING: "text-bg-warning"}
 
 
 def badges(violations: list[domain.Violation]) -> list[Badge]:
@@ -41,11 +31,16 @@ def badges(violations: list[domain.Violation]) -> list[Badge]:
     for severity in (domain.Severity.ERROR, domain.Severity.WARNING):
         chosen = [v for v in violations if v.severity == severity]
         if chosen:
+            word = severity if len(chosen) == 1 else f"{severity}s"
             result.append(
                 Badge(
                     severity=str(severity),
                     codes=tuple(v.code for v in chosen),
-                    titles=tuple(rule_title(v.code) for v in chosen),
+                    css="text-bg-danger"
+                    if severity == domain.Severity.ERROR
+                    else "text-bg-warning",
+                    label=f"{len(chosen)} {word}",
+                    tooltip="; ".join(rule_title(v.code) for v in chosen),
                 )
             )
     return result
@@ -61,74 +56,52 @@ def own_sessions(report: WeekReport) -> tuple[list[RunSession], list[LiftSession
     return loaded.own(loaded.runs), loaded.own(loaded.lifts)
 
 
-@dataclass(frozen=True)
-class Compliance:
-    done: int
-    planned: int
+class DashboardRow(TypedDict):
+    """One athlete's line on the dashboard: plain values, computed once, because the template
+    reads a thousand of them (a dict is the template's cheapest lookup)."""
 
-    @property
-    def label(self) -> str:
-        return f"{self.done}/{self.planned}"
-
-
-def compliance(sessions) -> Compliance:
-    # Every session of the week counts as planned, skipped ones included: they were planned
-    # and not done.
-    sessions = list(sessions)
-    return Compliance(
-        done=sum(1 for s in sessions if s.status == SessionStatus.DONE), planned=len(sessions)
-    )
-
-
-@dataclass(frozen=True)
-class DashboardRow:
-    report: WeekReport
+    athlete_id: int
+    name: str
+    username: str
+    time_zone: str
+    state: str  # "errors", "warnings" or "clean"
+    error_count: int
+    warning_count: int
     hard_days: list[str]
     deadlifts: list[str]
     plan_status: str
-    compliance: Compliance
+    compliance: str  # "done/planned"
     badges: list[Badge]
-
-    @property
-    def athlete(self):
-        return self.report.athlete
-
-    @property
-    def error_count(self) -> int:
-        return len(self.report.errors)
-
-    @property
-    def warning_count(self) -> int:
-        return len(self.report.warnings)
-
-    @property
-    def state(self) -> str:
-        if self.error_count:
-            return "errors"
-        return "warnings" if self.warning_count else "clean"
 
 
 def dashboard_row(report: WeekReport) -> DashboardRow:
     loaded = report.loaded
     week = loaded.week
     tz = week.time_zone
-    # The domain's sessions: evaluate_roster loads no model rows (see LoadedWeek).
-    runs, lifts = loaded.own(week.runs), loaded.own(week.lifts)
     plan = loaded.plan
+    athlete = loaded.athlete
+    errors, warnings = len(report.errors), len(report.warnings)
     return DashboardRow(
-        report=report,
+        athlete_id=athlete.pk,
+        name=athlete.name,
+        username=athlete.user.username,
+        time_zone=athlete.time_zone,
+        state="errors" if errors else "warnings" if warnings else "clean",
+        error_count=errors,
+        warning_count=warnings,
         hard_days=[weekday_short(day) for day in sorted(week.hard_days)],
         deadlifts=[local_time_label(lift.effective_start, tz) for lift in week.deadlifts],
         plan_status=plan.get_status_display() if plan is not None else "No plan",
-        compliance=compliance([*runs, *lifts]),
+        # Every session of the week counts as planned, skipped ones included.
+        compliance=f"{loaded.tally.done}/{loaded.tally.planned}",
         badges=badges(report.violations),
     )
 
 
 def sort_rows(rows: list[DashboardRow], by: str) -> list[DashboardRow]:
     if by == "severity":
-        return sorted(rows, key=lambda r: (-r.error_count, -r.warning_count, r.athlete.name))
-    return sorted(rows, key=lambda r: r.athlete.name.casefold())
+        return sorted(rows, key=lambda r: (-r["error_count"], -r["warning_count"], r["name"]))
+    return sorted(rows, key=lambda r: r["name"].casefold())
 
 
 @dataclass(frozen=True)
@@ -143,7 +116,7 @@ class Summary:
 
 
 def summary(rows: list[DashboardRow]) -> Summary:
-    states = [row.state for row in rows]
+    states = [row["state"] for row in rows]
     return Summary(states.count("clean"), states.count("warnings"), states.count("errors"))
 
 

@@ -7,22 +7,36 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 
 from athletes.models import Athlete, Coach
 from plans.domain import types as domain
-from plans.domain.constants import E1RM_LOOKBACK, MIN_GAP_FROM_INTERVALS
+from plans.domain.constants import DONE, E1RM_LOOKBACK, MIN_GAP_FROM_INTERVALS
 from plans.domain.prescription import E1rm, estimate_e1rm
 from plans.domain.weeks import week_bounds, week_of
 from plans.errors import ServiceError
 from plans.models import WeeklyPlan
-from workouts.models import Exercise, LiftSession, LiftSet, RunSession, SessionStatus
+from workouts.models import Exercise, LiftSession, LiftSet, RunKind, RunSession, SessionStatus
 
 # Sessions of the neighbouring days that can still matter to the week: a session lasts at most
 # a day (a database constraint), so one starting more than a day and 6 h before the week ends
 # at least 6 h before it, and one starting 6 h after the week is 6 h from anything inside it.
 BEFORE_WEEK = timedelta(days=1) + MIN_GAP_FROM_INTERVALS
 AFTER_WEEK = MIN_GAP_FROM_INTERVALS
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many of the week's own sessions were done, of all planned: skipped ones were planned
+    and not done."""
+
+    done: int
+    planned: int
+
+    @classmethod
+    def of(cls, week: domain.AthleteWeek) -> "Tally":
+        own = [session for session in (*week.runs, *week.lifts) if week.owns(session)]
+        return cls(sum(1 for session in own if session.status == DONE), len(own))
 
 
 @dataclass
@@ -33,8 +47,11 @@ class LoadedWeek:
     athlete: Athlete
     monday: date
     plan: WeeklyPlan | None
+    # None without logged history, and also when loaded with e1rm=False: no rule needs it,
+    # and reading 42 days of sets was most of the dashboard's database time.
     e1rm: E1rm | None
     week: domain.AthleteWeek
+    tally: Tally
     # Empty when loaded with rows=False (evaluate_roster): a model instance per session and
     # set was most of the dashboard's time, and judging a week needs only `week`.
     runs: list[RunSession] = field(default_factory=list)
@@ -111,21 +128,18 @@ def to_domain_lift(lift: LiftSession) -> domain.LiftSession:
 
 
 def load_weeks(
-    athletes: Sequence[Athlete], monday: date, *, rows: bool = True
+    athletes: Sequence[Athlete], monday: date, *, rows: bool = True, e1rm: bool = True
 ) -> dict[int, LoadedWeek]:
     """The week starting `monday` (local, per athlete) for each athlete: five queries in all,
-    whatever the number of athletes. With rows=False the sessions and sets are read as plain
-    values straight into the domain's dataclasses, without model instances."""
+    whatever the number of athletes (four with e1rm=False). With rows=False the sessions and
+    sets are read as plain values straight into the domain's dataclasses, without model
+    instances. With e1rm=False the e1RM history is not read (judging a week needs none)."""
     if monday.weekday() != 0:
         raise ServiceError(f"A week starts on a Monday; {monday} is not one.")
     if not athletes:
         return {}
-    bounds = {athlete.pk: week_bounds(monday, athlete_tz(athlete)) for athlete in athletes}
-    ids = list(bounds)
-    # One range per time zone, so no athlete's rows are read for another zone's week.
-    by_zone: dict[tuple[datetime, datetime], list[int]] = defaultdict(list)
-    for athlete_id, week in bounds.items():
-        by_zone[week].append(athlete_id)
+    ids = [athlete.pk for athlete in athletes]
+    by_zone = _weeks_by_zone(athletes, monday)
     in_reach, lookback = Q(), Q()
     for (start, end), zone_ids in by_zone.items():
         in_reach |= Q(
@@ -164,8 +178,10 @@ def load_weeks(
         domain_runs, domain_lifts = _domain_runs(runs), _domain_lifts(lifts)
     plan_by_athlete = {plan.athlete_id: plan for plan in plans}
     history_by_athlete: dict[int, list[domain.LiftSet]] = defaultdict(list)
-    for athlete_id, pk, order, reps, load_kg, rir in history.values_list(
-        "session__athlete_id", "pk", "order", "reps", "load_kg", "rir"
+    for athlete_id, pk, order, reps, load_kg, rir in (
+        history.values_list("session__athlete_id", "pk", "order", "reps", "load_kg", "rir")
+        if e1rm
+        else ()
     ):
         history_by_athlete[athlete_id].append(
             domain.LiftSet(
@@ -181,23 +197,108 @@ def load_weeks(
                 failed=False,
             )
         )
-    return {
-        athlete.pk: LoadedWeek(
+    loaded = {}
+    for athlete in athletes:
+        week = domain.AthleteWeek(
+            athlete=athlete_settings(athlete),
+            monday=monday,
+            runs=tuple(domain_runs.get(athlete.pk, ())),
+            lifts=tuple(domain_lifts.get(athlete.pk, ())),
+        )
+        loaded[athlete.pk] = LoadedWeek(
             athlete=athlete,
             monday=monday,
             plan=plan_by_athlete.get(athlete.pk),
-            e1rm=estimate_e1rm(history_by_athlete[athlete.pk]),
-            week=domain.AthleteWeek(
-                athlete=athlete_settings(athlete),
-                monday=monday,
-                runs=tuple(domain_runs.get(athlete.pk, ())),
-                lifts=tuple(domain_lifts.get(athlete.pk, ())),
-            ),
+            e1rm=estimate_e1rm(history_by_athlete[athlete.pk]) if e1rm else None,
+            week=week,
+            tally=Tally.of(week),
             runs=runs_by_athlete[athlete.pk],
             lifts=lifts_by_athlete[athlete.pk],
         )
-        for athlete in athletes
-    }
+    return loaded
+
+
+def _weeks_by_zone(
+    athletes: Sequence[Athlete], monday: date
+) -> dict[tuple[datetime, datetime], list[int]]:
+    """The athletes' ids by the bounds of their week: one range per time zone, so no athlete's
+    rows are read for another zone's week."""
+    by_zone: dict[tuple[datetime, datetime], list[int]] = defaultdict(list)
+    bounds_of: dict[str, tuple[datetime, datetime]] = {}
+    for athlete in athletes:
+        if athlete.time_zone not in bounds_of:
+            bounds_of[athlete.time_zone] = week_bounds(monday, athlete_tz(athlete))
+        by_zone[bounds_of[athlete.time_zone]].append(athlete.pk)
+    return by_zone
+
+
+def judge_weeks(athletes: Sequence[Athlete], monday: date) -> dict[int, LoadedWeek]:
+    """The week starting `monday` for each athlete, holding only what the rules read when they
+    judge without suggesting fixes (the dashboard, for a whole roster at once): the interval
+    runs within reach, for the 6 hours and the hard days, and the week's own lifts with their
+    sets; plus the tally of the week's sessions, counted by the database. Other runs are
+    counted, not read. evaluate_week(week, suggest_fixes=False) finds the same violations in
+    these weeks as in load_weeks' (tests/plans hold them equal); a fix would need the
+    scheduler, which needs every session. No e1RM, no model rows. Five queries."""
+    if monday.weekday() != 0:
+        raise ServiceError(f"A week starts on a Monday; {monday} is not one.")
+    if not athletes:
+        return {}
+    in_reach, own = Q(), Q()
+    for (start, end), zone_ids in _weeks_by_zone(athletes, monday).items():
+        in_reach |= Q(
+            athlete_id__in=zone_ids, start__gte=start - BEFORE_WEEK, start__lt=end + AFTER_WEEK
+        )
+        own |= Q(athlete_id__in=zone_ids, start__gte=start, start__lt=end)
+
+    plans = WeeklyPlan.objects.filter(athlete_id__in=[athlete.pk for athlete in athletes])
+    plan_by_athlete = {plan.athlete_id: plan for plan in plans.filter(week_start=monday)}
+
+    intervals = (
+        RunSession.objects.filter(in_reach, kind=RunKind.INTERVAL)
+        .exclude(status=SessionStatus.SKIPPED)
+        .order_by("start", "pk")
+    )
+    runs: dict[int, list[domain.RunSession]] = defaultdict(list)
+    for athlete_id, pk, start, minutes, status, actual, actual_minutes in intervals.values_list(
+        *SESSION_FIELDS
+    ):
+        runs[athlete_id].append(
+            domain.RunSession(pk, RunKind.INTERVAL, start, minutes, status, actual, actual_minutes)
+        )
+
+    run_tally = (
+        RunSession.objects.filter(own)
+        .values("athlete_id")
+        .annotate(planned=Count("pk"), done=Count("pk", filter=Q(status=SessionStatus.DONE)))
+        .order_by()
+        .values_list("athlete_id", "done", "planned")
+    )
+    tally = {athlete_id: (done, planned) for athlete_id, done, planned in run_tally}
+
+    lifts = _domain_lifts(LiftSession.objects.filter(own).order_by("start", "pk"))
+
+    loaded = {}
+    for athlete in athletes:
+        own_lifts = tuple(lifts[athlete.pk])
+        done, planned = tally.get(athlete.pk, (0, 0))
+        loaded[athlete.pk] = LoadedWeek(
+            athlete=athlete,
+            monday=monday,
+            plan=plan_by_athlete.get(athlete.pk),
+            e1rm=None,
+            week=domain.AthleteWeek(
+                athlete=athlete_settings(athlete),
+                monday=monday,
+                runs=tuple(runs[athlete.pk]),
+                lifts=own_lifts,
+            ),
+            tally=Tally(
+                done + sum(1 for lift in own_lifts if lift.status == DONE),
+                planned + len(own_lifts),
+            ),
+        )
+    return loaded
 
 
 SESSION_FIELDS = (

@@ -24,7 +24,14 @@ from plans.domain.scheduling import SchedulingError
 from plans.domain.scheduling import schedule_deadlift as place_deadlift
 from plans.domain.weeks import InvalidWeek, parse_iso_week
 from plans.models import PlanStatus, WeeklyPlan
-from plans.selectors import LoadedWeek, ServiceError, load_week, load_weeks, roster
+from plans.selectors import (
+    LoadedWeek,
+    ServiceError,
+    judge_weeks,
+    load_week,
+    load_weeks,
+    roster,
+)
 from workouts.models import Exercise, LiftSession, LiftSet
 
 __all__ = [
@@ -34,6 +41,7 @@ __all__ = [
     "apply_fix",
     "evaluate_roster",
     "evaluate_week",
+    "judge_roster",
     "parse_week",
     "publish_week",
     "schedule_deadlift",
@@ -69,6 +77,17 @@ class WeekReport:
         return [v for v in self.violations if v.severity == domain.Severity.WARNING]
 
 
+def judge_roster(*, coach: Coach, week: date) -> list[WeekReport]:
+    """Every active athlete of the coach, judged for the dashboard: the same violations as
+    evaluate_roster's, without fixes (the dashboard offers them on the athlete's week), from
+    only the sessions the rules read (selectors.judge_weeks). Five queries."""
+    loaded = judge_weeks(roster(coach), week)
+    return [
+        WeekReport(item, evaluate_athlete_week(item.week, suggest_fixes=False))
+        for item in loaded.values()
+    ]
+
+
 def evaluate_week(*, athlete: Athlete, week: date) -> WeekReport:
     loaded = load_week(athlete, week)
     return WeekReport(loaded, evaluate_athlete_week(loaded.week))
@@ -76,8 +95,9 @@ def evaluate_week(*, athlete: Athlete, week: date) -> WeekReport:
 
 def evaluate_roster(*, coach: Coach, week: date) -> list[WeekReport]:
     """Every active athlete of the coach, in a fixed number of queries. Judged only: the
-    reports carry the domain's weeks, not the model rows (LoadedWeek.runs and .lifts)."""
-    loaded = load_weeks(roster(coach), week, rows=False)
+    reports carry the domain's weeks, not the model rows (LoadedWeek.runs and .lifts), nor
+    the e1RM (LoadedWeek.e1rm is None)."""
+    loaded = load_weeks(roster(coach), week, rows=False, e1rm=False)
     return [WeekReport(item, evaluate_athlete_week(item.week)) for item in loaded.values()]
 
 

@@ -75,11 +75,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort") if request.GET.get("sort") in ("name", "severity") else "name"
     errors_only = request.GET.get("errors") == "1"
 
-    reports = services.evaluate_roster(coach=coach, week=monday)
+    reports = services.judge_roster(coach=coach, week=monday)
     rows = presentation.sort_rows([presentation.dashboard_row(r) for r in reports], sort)
     summary = presentation.summary(rows)
     if errors_only:
-        rows = [row for row in rows if row.error_count]
+        rows = [row for row in rows if row["error_count"]]
     keep = {"sort": sort if sort != "name" else "", "errors": "1" if errors_only else ""}
     return render(
         request,

@@ -119,17 +119,23 @@ RULES: dict[str, Rule] = {
 }
 
 
-def evaluate_week(week: AthleteWeek) -> list[Violation]:
-    """The week's violations, errors first, then by code."""
+def evaluate_week(week: AthleteWeek, *, suggest_fixes: bool = True) -> list[Violation]:
+    """The week's violations, errors first, then by code.
+
+    With suggest_fixes=False the week is only judged: the same violations (codes, severities,
+    sessions, messages) but none carries a fix or the scheduler's reason why no better time
+    exists, so the scheduler never runs. The coach's dashboard shows no more than that, for a
+    whole roster at once."""
     check_training_window(week.athlete)
-    context = _Context(week)
+    context = _Context(week, suggest_fixes=suggest_fixes)
     violations = [v for check in _CHECKS if (v := check(context)) is not None]
     return sorted(violations, key=lambda v: (v.severity != Severity.ERROR, v.code))
 
 
 class _Context:
-    def __init__(self, week: AthleteWeek) -> None:
+    def __init__(self, week: AthleteWeek, *, suggest_fixes: bool) -> None:
         self.week = week
+        self.suggest_fixes = suggest_fixes
         self.tz = week.time_zone
         self.deadlifts = week.deadlifts
         self.keeper, self.extras = split_deadlifts(week)
@@ -144,7 +150,7 @@ class _Context:
 
     def move_fix(self, offenders: Sequence[LiftSession], *, hard_day: bool) -> MoveDeadlift | None:
         keeper = self.keeper
-        if keeper is None or keeper.is_logged or keeper not in offenders:
+        if not self.suggest_fixes or keeper is None or keeper.is_logged or keeper not in offenders:
             return None
         placement = self.placement
         if placement.outcome != "moved" or placement.start is None:
@@ -152,6 +158,18 @@ class _Context:
         if hard_day and not placement.on_hard_day:
             return None
         return MoveDeadlift(keeper.id, placement.start, self.tz)
+
+    def stuck(self, fix: Fix | None, offenders: Sequence[LiftSession]) -> bool:
+        """The deadlift to keep offends and could move, yet the scheduler found it no better
+        time: the message then says why."""
+        keeper = self.keeper
+        return (
+            self.suggest_fixes
+            and fix is None
+            and keeper is not None
+            and keeper in offenders
+            and not keeper.is_logged
+        )
 
     def violation(
         self,
@@ -164,6 +182,8 @@ class _Context:
     ) -> Violation:
         """`tail` follows the quoted advice: the scheduler's word on why no better time exists."""
         rule = RULES[code]
+        if not self.suggest_fixes:
+            fix, tail = None, ""
         session_ids = tuple(dict.fromkeys(session.id for session in sessions))
         text = f'{message}: "{rule.advice}"'
         if not rule.advice.endswith("."):
@@ -176,6 +196,8 @@ class _Context:
 def _missing(context: _Context) -> Violation | None:
     if context.deadlifts:
         return None
+    if not context.suggest_fixes:
+        return context.violation(DEADLIFT_MISSING, "No deadlift this week", (), None)
     placement = context.placement
     if placement.outcome == "no_slot":
         return context.violation(
@@ -223,8 +245,7 @@ def _too_close_to_intervals(context: _Context) -> Violation | None:
     message = "; ".join(text for _, _, text in clashes)
     message += f"; keep {_hours(MIN_GAP_FROM_INTERVALS)}+ hours between them"
     tail = ""
-    keeper = context.keeper
-    if fix is None and keeper in offenders and keeper is not None and not keeper.is_logged:
+    if context.stuck(fix, offenders):
         tail = context.placement.reason
     sessions: list[LiftSession | RunSession] = []
     for lift, run, _ in clashes:
@@ -263,8 +284,7 @@ def _not_on_hard_day(context: _Context) -> Violation | None:
     message += f" ({named} {holds})"
     fix = context.move_fix(offenders, hard_day=True)
     tail = ""
-    keeper = context.keeper
-    if fix is None and keeper in offenders and keeper is not None and not keeper.is_logged:
+    if context.stuck(fix, offenders):
         why = context.placement.no_hard_day_reason
         tail = f"No hard day has room: {why}" if why else ""
     return context.violation(DEADLIFT_NOT_ON_HARD_DAY, message, offenders, fix, tail=tail)

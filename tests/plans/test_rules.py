@@ -1,10 +1,13 @@
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import count
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
 
+from plans.domain import rules
 from plans.domain.prescription import prescribe
 from plans.domain.rules import (
     DEADLIFT_HIGH_REPS,
@@ -36,6 +39,7 @@ from plans.domain.types import (
     Severity,
     Violation,
 )
+from tests.plans.test_scheduling import athlete_weeks
 
 AUCKLAND = ZoneInfo("Pacific/Auckland")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -770,3 +774,43 @@ def test_not_on_hard_day_lists_every_deadlift_it_concerns() -> None:
     lifts = (deadlift(local(3, 10)), deadlift(local(5, 10)))
     violation = by_code(week(runs=(interval(local(1, 12)),), lifts=lifts))[DEADLIFT_NOT_ON_HARD_DAY]
     assert violation.session_ids == (lifts[0].id, lifts[1].id)
+
+
+# ---------------------------------------------------------------------------- judging only
+
+
+@settings(max_examples=200, deadline=None)
+@given(athlete_weeks())
+def test_judging_without_fixes_finds_the_same_violations(w: AthleteWeek) -> None:
+    full = evaluate_week(w)
+    judged = evaluate_week(w, suggest_fixes=False)
+    assert [(v.code, v.severity, v.session_ids) for v in judged] == [
+        (v.code, v.severity, v.session_ids) for v in full
+    ]
+    for short, long in zip(judged, full, strict=True):
+        assert short.fix is None
+        # The same words; only the scheduler's reason why no better time exists is left out.
+        assert long.message.startswith(short.message)
+    # What plans.selectors.judge_weeks loads is enough: interval runs that were not skipped
+    # and the week's own lifts.
+    read = replace(
+        w,
+        runs=tuple(run for run in w.runs if run.is_interval and not run.is_skipped),
+        lifts=tuple(lift for lift in w.lifts if w.owns(lift)),
+    )
+    assert evaluate_week(read, suggest_fixes=False) == judged
+
+
+def test_judging_without_fixes_never_runs_the_scheduler(monkeypatch) -> None:
+    def no_scheduler(week):
+        raise AssertionError("the scheduler ran")
+
+    monkeypatch.setattr(rules, "schedule_deadlift", no_scheduler)
+    w = week(
+        (interval(local(1, 19, 30)),),
+        (deadlift(local(1, 14)), deadlift(local(5, 10))),
+    )
+    codes = [v.code for v in evaluate_week(w, suggest_fixes=False)]
+    assert codes == [DEADLIFT_TOO_CLOSE_TO_INTERVALS, DEADLIFT_TOO_MANY, DEADLIFT_NOT_ON_HARD_DAY]
+    with pytest.raises(AssertionError, match="the scheduler ran"):
+        evaluate_week(w)

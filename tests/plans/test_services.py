@@ -10,7 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from athletes.models import Athlete
-from plans import services
+from plans import selectors, services
+from plans.domain.rules import RULES
 from plans.models import PlanStatus, WeeklyPlan
 from plans.services import ServiceError
 from tests.factories import (
@@ -190,9 +191,20 @@ def make_roster(size: int, *, with_deadlift: bool = False):
 @pytest.mark.parametrize("size", [5, 50])
 def test_evaluate_roster_runs_a_fixed_number_of_queries(size, django_assert_num_queries):
     coach = make_roster(size, with_deadlift=True)
-    # athletes, runs, lifts, their sets, plans, e1RM history
-    with django_assert_num_queries(6):
+    # athletes, runs, lifts, their sets, plans (no e1RM history: judging needs none)
+    with django_assert_num_queries(5):
         reports = services.evaluate_roster(coach=coach, week=WEEK)
+    assert len(reports) == size
+    assert all(report.violations == [] for report in reports)
+    assert all(report.loaded.e1rm is None for report in reports)
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_judge_roster_runs_a_fixed_number_of_queries(size, django_assert_num_queries):
+    coach = make_roster(size, with_deadlift=True)
+    # athletes, plans, interval runs, the tally of the other runs, lifts, their sets
+    with django_assert_num_queries(6):
+        reports = services.judge_roster(coach=coach, week=WEEK)
     assert len(reports) == size
     assert all(report.violations == [] for report in reports)
 
@@ -314,3 +326,87 @@ def test_datetimes_are_stored_in_utc(athlete):
     run = interval(athlete, day=1, hour=7)
     run.refresh_from_db()
     assert run.start == datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
+
+
+def varied_roster():
+    """Athletes whose weeks break the rules in every way, in three time zones, with sessions
+    the dashboard's judging reads and sessions it only counts."""
+    coach = CoachFactory()
+    zones = ["Europe/Berlin", "Pacific/Auckland", "America/Los_Angeles"]
+    athletes = [
+        AthleteFactory(coach=coach, time_zone=zones[number % len(zones)]) for number in range(7)
+    ]
+    tz = [athlete.tz for athlete in athletes]
+    too_close, neighbour, counted, doubled, missing, easy, short = athletes
+    # Too close to Tuesday's intervals.
+    interval(too_close, day=1, hour=19, minute=30)
+    LiftSetFactory(session=LiftSessionFactory(athlete=too_close, start=local(1, 14, tz=tz[0])))
+    # Too close to an interval run of the Sunday before the week (a neighbouring day).
+    RunSessionFactory(athlete=neighbour, kind=RunKind.INTERVAL, start=local(-1, 20, tz=tz[1]))
+    neighbour_lift = LiftSessionFactory(athlete=neighbour, start=local(0, 2, tz=tz[1]))
+    for order in (1, 2, 3):
+        LiftSetFactory(session=neighbour_lift, order=order)
+    # Skipped and done sessions, a squat and a skipped deadlift: counted, not all judged.
+    interval(counted, day=2, hour=7)
+    RunSessionFactory(athlete=counted, start=local(0, 7, tz=tz[2]), status=SessionStatus.SKIPPED)
+    RunSessionFactory(athlete=counted, start=local(4, 7, tz=tz[2]), status=SessionStatus.DONE)
+    RunSessionFactory(
+        athlete=counted,
+        kind=RunKind.INTERVAL,
+        start=local(5, 7, tz=tz[2]),
+        status=SessionStatus.SKIPPED,
+    )
+    LiftSessionFactory(athlete=counted, exercise=Exercise.SQUAT, start=local(3, 18, tz=tz[2]))
+    LiftSessionFactory(athlete=counted, start=local(2, 19, tz=tz[2]), status=SessionStatus.SKIPPED)
+    logged_deadlift(counted, local(2, 18, tz=tz[2]), "100", reps=12, rir=0)
+    # Two deadlifts: one targets 12 reps, one was logged to failure.
+    interval(doubled, day=1, hour=7)
+    high = LiftSessionFactory(athlete=doubled, start=local(1, 18, tz=tz[3]))
+    for order in (1, 2, 3):
+        LiftSetFactory(session=high, order=order, target_reps=12)
+    logged_deadlift(doubled, local(4, 18, tz=tz[3]), "110", rir=0)
+    # No deadlift at all.
+    interval(missing, day=3, hour=7)
+    # Too easy, off the hard day.
+    interval(easy, day=1, hour=7)
+    logged_deadlift(easy, local(5, 10, tz=tz[5]), "90", rir=4)
+    # Two working sets of 6 after a warm-up, and a squat without sets.
+    lift = LiftSessionFactory(athlete=short, start=local(3, 18, tz=tz[6]))
+    LiftSetFactory(session=lift, order=1, is_warmup=True, target_reps=5, target_rir=None)
+    LiftSetFactory(session=lift, order=2, target_reps=6)
+    LiftSetFactory(session=lift, order=3, target_reps=6)
+    LiftSessionFactory(athlete=short, exercise=Exercise.SQUAT, start=local(4, 18, tz=tz[6]))
+    return coach, athletes
+
+
+def test_judge_roster_finds_what_evaluate_roster_finds():
+    coach, _ = varied_roster()
+    judged = {report.athlete.pk: report for report in services.judge_roster(coach=coach, week=WEEK)}
+    full = {
+        report.athlete.pk: report for report in services.evaluate_roster(coach=coach, week=WEEK)
+    }
+    assert judged.keys() == full.keys()
+    codes = set()
+    for pk, report in full.items():
+        judged_violations = judged[pk].violations
+        assert [(v.code, v.severity, v.session_ids) for v in judged_violations] == [
+            (v.code, v.severity, v.session_ids) for v in report.violations
+        ]
+        # The same words, less the scheduler's reason why no better time exists.
+        for short, long in zip(judged_violations, report.violations, strict=True):
+            assert long.message.startswith(short.message)
+            assert short.fix is None
+        assert judged[pk].loaded.tally == selectors.Tally.of(report.loaded.week)
+        assert judged[pk].loaded.week.hard_days == report.loaded.week.hard_days
+        assert judged[pk].loaded.week.deadlifts == report.loaded.week.deadlifts
+        codes |= {v.code for v in report.violations}
+    assert codes == set(RULES)  # every rule has its say somewhere
+
+
+def test_the_tally_counts_skipped_sessions_as_planned_and_not_the_neighbours():
+    coach, athletes = varied_roster()
+    tallies = {r.athlete: r.loaded.tally for r in services.judge_roster(coach=coach, week=WEEK)}
+    # 4 runs (1 done, 2 skipped), a squat, a skipped deadlift and a logged (done) deadlift
+    assert tallies[athletes[2]] == selectors.Tally(done=2, planned=7)
+    # The Sunday-before interval run is the neighbour's, not the week's.
+    assert tallies[athletes[1]] == selectors.Tally(done=0, planned=1)
