@@ -84,7 +84,12 @@ class Athlete(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.user.get_full_name() or self.user.get_username()
+        return self.display_name(self.user.first_name, self.user.last_name, self.user.username)
+
+    @staticmethod
+    def display_name(first_name: str, last_name: str, username: str) -> str:
+        """The full name, or the username without one (as User.get_full_name() would)."""
+        return f"{first_name} {last_name}".strip() or username
 
     def clean(self) -> None:
         start, end = self.training_window_start, self.training_window_end

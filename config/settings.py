@@ -77,7 +77,8 @@ MIDDLEWARE = [
 # Axes first: it refuses a locked-out username+address before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the user's coach or athlete profile with the user.
+    "athletes.backends.ProfileModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -59,3 +59,39 @@ class WeeklyPlan(models.Model):
     def clean(self) -> None:
         if isinstance(self.week_start, date) and self.week_start.weekday() != 0:
             raise ValidationError({"week_start": "A week starts on a Monday."})
+
+
+class AthleteRevision(models.Model):
+    """A counter the database moves on every change to an athlete's sessions, sets or settings:
+    triggers keep it (migration 0002), the app only reads it, so no write path, bulk or raw,
+    can forget. A week's stored verdict is good while its revision is the athlete's."""
+
+    athlete = models.OneToOneField(
+        "athletes.Athlete", on_delete=models.CASCADE, primary_key=True, related_name="revision"
+    )
+    revision = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.athlete_id} at {self.revision}"
+
+
+class WeekVerdict(models.Model):
+    """What the rules found in an athlete's week, stored for the dashboard: recomputed when the
+    athlete's revision or the rules' version has moved since (plans.verdicts)."""
+
+    athlete = models.ForeignKey(
+        "athletes.Athlete", on_delete=models.CASCADE, related_name="verdicts"
+    )
+    week_start = models.DateField()
+    revision = models.BigIntegerField()
+    rules_version = models.CharField(max_length=16)
+    # hard days, deadlift times, tally and the violations' codes and severities
+    verdict = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["athlete", "week_start"], name="verdict_one_per_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.athlete_id} {iso_week_name(self.week_start)} at {self.revision}"

@@ -1,15 +1,17 @@
 """What the coach pages show of a week, computed from the services' reports: no rule is decided
 here, only arranged for a template (rows, day columns, badges)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from plans.domain import types as domain
-from plans.domain.format import local_time_label, weekday_name, weekday_short
+from plans.domain.format import weekday_name
 from plans.domain.rules import RULES
 from plans.services import WeekReport
+from plans.verdicts import AthleteVerdict
 from workouts.models import LiftSession, RunSession
 
 
@@ -26,24 +28,29 @@ class Badge(TypedDict):
 BADGE_CSS = {domain.Severity.ERROR: "text-bg-danger", domain.Severity.WARNING: "text-bg-warning"}
 
 
-def badges(violations: list[domain.Violation]) -> list[Badge]:
+def badges(flags: Iterable[tuple[str, str] | list[str]]) -> list[Badge]:
+    """A badge per severity, errors first, from the violations' (code, severity) pairs."""
+    by_severity: dict[str, list[str]] = {domain.Severity.ERROR: [], domain.Severity.WARNING: []}
+    for code, severity in flags:
+        by_severity[severity].append(code)
     result = []
-    for severity in (domain.Severity.ERROR, domain.Severity.WARNING):
-        chosen = [v for v in violations if v.severity == severity]
-        if chosen:
-            word = severity if len(chosen) == 1 else f"{severity}s"
+    for severity, codes in by_severity.items():
+        if codes:
+            word = severity if len(codes) == 1 else f"{severity}s"
             result.append(
                 Badge(
                     severity=str(severity),
-                    codes=tuple(v.code for v in chosen),
-                    css="text-bg-danger"
-                    if severity == domain.Severity.ERROR
-                    else "text-bg-warning",
-                    label=f"{len(chosen)} {word}",
-                    tooltip="; ".join(rule_title(v.code) for v in chosen),
+                    codes=tuple(codes),
+                    css=BADGE_CSS[severity],
+                    label=f"{len(codes)} {word}",
+                    tooltip="; ".join(rule_title(code) for code in codes),
                 )
             )
     return result
+
+
+def violation_badges(violations: list[domain.Violation]) -> list[Badge]:
+    return badges((v.code, v.severity) for v in violations)
 
 
 def rule_title(code: str) -> str:
@@ -74,27 +81,25 @@ class DashboardRow(TypedDict):
     badges: list[Badge]
 
 
-def dashboard_row(report: WeekReport) -> DashboardRow:
-    loaded = report.loaded
-    week = loaded.week
-    tz = week.time_zone
-    plan = loaded.plan
-    athlete = loaded.athlete
-    errors, warnings = len(report.errors), len(report.warnings)
+def dashboard_row(judged: AthleteVerdict) -> DashboardRow:
+    verdict = judged.verdict
+    flags = verdict["flags"]
+    errors = sum(1 for _, severity in flags if severity == domain.Severity.ERROR)
+    warnings = len(flags) - errors
     return DashboardRow(
-        athlete_id=athlete.pk,
-        name=athlete.name,
-        username=athlete.user.username,
-        time_zone=athlete.time_zone,
+        athlete_id=judged.athlete_id,
+        name=judged.name,
+        username=judged.username,
+        time_zone=judged.time_zone,
         state="errors" if errors else "warnings" if warnings else "clean",
         error_count=errors,
         warning_count=warnings,
-        hard_days=[weekday_short(day) for day in sorted(week.hard_days)],
-        deadlifts=[local_time_label(lift.effective_start, tz) for lift in week.deadlifts],
-        plan_status=plan.get_status_display() if plan is not None else "No plan",
+        hard_days=verdict["hard_days"],
+        deadlifts=verdict["deadlifts"],
+        plan_status=judged.plan_status,
         # Every session of the week counts as planned, skipped ones included.
-        compliance=f"{loaded.tally.done}/{loaded.tally.planned}",
-        badges=badges(report.violations),
+        compliance=f"{verdict['done']}/{verdict['planned']}",
+        badges=badges(flags),
     )
 
 

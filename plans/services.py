@@ -41,7 +41,7 @@ __all__ = [
     "apply_fix",
     "evaluate_roster",
     "evaluate_week",
-    "judge_roster",
+    "judge_athletes",
     "parse_week",
     "publish_week",
     "schedule_deadlift",
@@ -77,11 +77,11 @@ class WeekReport:
         return [v for v in self.violations if v.severity == domain.Severity.WARNING]
 
 
-def judge_roster(*, coach: Coach, week: date) -> list[WeekReport]:
-    """Every active athlete of the coach, judged for the dashboard: the same violations as
-    evaluate_roster's, without fixes (the dashboard offers them on the athlete's week), from
-    only the sessions the rules read (selectors.judge_weeks). Five queries."""
-    loaded = judge_weeks(roster(coach), week)
+def judge_athletes(athletes: Sequence[Athlete], week: date) -> list[WeekReport]:
+    """The athletes' weeks, judged for the dashboard: the same violations as evaluate_roster's,
+    without fixes (the dashboard offers them on the athlete's week), from only the sessions
+    the rules read (selectors.judge_weeks). Five queries, whatever the number of athletes."""
+    loaded = judge_weeks(athletes, week)
     return [
         WeekReport(item, evaluate_athlete_week(item.week, suggest_fixes=False))
         for item in loaded.values()

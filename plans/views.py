@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from athletes.access import athletes_for, coach_for, get_athlete_for
 from athletes.models import Athlete, Coach
-from plans import presentation, services
+from plans import presentation, services, verdicts
 from plans.domain.weeks import iso_week_name, monday_of
 from plans.forms import CoachNoteForm, WeekJumpForm
 from plans.models import PlanStatus, WeeklyPlan
@@ -75,8 +75,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort") if request.GET.get("sort") in ("name", "severity") else "name"
     errors_only = request.GET.get("errors") == "1"
 
-    reports = services.judge_roster(coach=coach, week=monday)
-    rows = presentation.sort_rows([presentation.dashboard_row(r) for r in reports], sort)
+    judged = verdicts.roster_verdicts(coach=coach, week=monday)
+    rows = presentation.sort_rows([presentation.dashboard_row(v) for v in judged], sort)
     summary = presentation.summary(rows)
     if errors_only:
         rows = [row for row in rows if row["error_count"]]
@@ -176,7 +176,7 @@ def _week_context(athlete: Athlete, monday: date) -> dict:
         "violations": [
             (violation, presentation.rule_title(violation.code)) for violation in report.violations
         ],
-        "badges": presentation.badges(report.violations),
+        "badges": presentation.violation_badges(report.violations),
         "e1rm": report.loaded.e1rm,
         "note_form": CoachNoteForm(initial={"coach_note": plan.coach_note if plan else ""}),
     }

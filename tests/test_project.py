@@ -9,6 +9,7 @@ from plans.models import WeeklyPlan
 from workouts.models import LiftSession, LiftSet, RunSession
 
 
+@pytest.mark.django_db  # the JSON fields' check asks the database what it supports
 def test_system_check_is_clean():
     call_command("check", fail_level="WARNING")
 

@@ -200,11 +200,11 @@ def test_evaluate_roster_runs_a_fixed_number_of_queries(size, django_assert_num_
 
 
 @pytest.mark.parametrize("size", [5, 50])
-def test_judge_roster_runs_a_fixed_number_of_queries(size, django_assert_num_queries):
-    coach = make_roster(size, with_deadlift=True)
-    # athletes, plans, interval runs, the tally of the other runs, lifts, their sets
-    with django_assert_num_queries(6):
-        reports = services.judge_roster(coach=coach, week=WEEK)
+def test_judge_athletes_runs_a_fixed_number_of_queries(size, django_assert_num_queries):
+    athletes = selectors.roster(make_roster(size, with_deadlift=True))
+    # plans, interval runs, the tally of the other runs, lifts, their sets
+    with django_assert_num_queries(5):
+        reports = services.judge_athletes(athletes, WEEK)
     assert len(reports) == size
     assert all(report.violations == [] for report in reports)
 
@@ -379,9 +379,12 @@ def varied_roster():
     return coach, athletes
 
 
-def test_judge_roster_finds_what_evaluate_roster_finds():
+def test_judging_finds_what_evaluate_roster_finds():
     coach, _ = varied_roster()
-    judged = {report.athlete.pk: report for report in services.judge_roster(coach=coach, week=WEEK)}
+    judged = {
+        report.athlete.pk: report
+        for report in services.judge_athletes(selectors.roster(coach), WEEK)
+    }
     full = {
         report.athlete.pk: report for report in services.evaluate_roster(coach=coach, week=WEEK)
     }
@@ -405,7 +408,9 @@ def test_judge_roster_finds_what_evaluate_roster_finds():
 
 def test_the_tally_counts_skipped_sessions_as_planned_and_not_the_neighbours():
     coach, athletes = varied_roster()
-    tallies = {r.athlete: r.loaded.tally for r in services.judge_roster(coach=coach, week=WEEK)}
+    tallies = {
+        r.athlete: r.loaded.tally for r in services.judge_athletes(selectors.roster(coach), WEEK)
+    }
     # 4 runs (1 done, 2 skipped), a squat, a skipped deadlift and a logged (done) deadlift
     assert tallies[athletes[2]] == selectors.Tally(done=2, planned=7)
     # The Sunday-before interval run is the neighbour's, not the week's.

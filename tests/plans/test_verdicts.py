@@ -1,0 +1,256 @@
+"""The dashboard's stored verdicts: the database moves an athlete's revision on every kind of
+write, a verdict is reused only at the athlete's current revision and the rules' current
+version, and the dashboard always shows what judging the week afresh would show."""
+
+import uuid
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from athletes.models import Athlete
+from plans import selectors, services, verdicts
+from plans.domain.rules import (
+    DEADLIFT_MISSING,
+    DEADLIFT_TO_FAILURE,
+    DEADLIFT_TOO_CLOSE_TO_INTERVALS,
+)
+from plans.models import AthleteRevision, WeekVerdict
+from tests.factories import (
+    AthleteFactory,
+    CoachFactory,
+    LiftSessionFactory,
+    LiftSetFactory,
+    RunSessionFactory,
+)
+from workouts.models import LiftSession, LiftSet, RunKind, RunSession
+from workouts.services import DoneValues, log_set
+
+pytestmark = pytest.mark.django_db
+
+BERLIN = ZoneInfo("Europe/Berlin")
+WEEK = date(2026, 11, 30)  # 2026-W49
+
+
+def local(day: int, hour: int, minute: int = 0, tz: ZoneInfo = BERLIN) -> datetime:
+    return datetime.combine(WEEK + timedelta(days=day), time(hour, minute), tzinfo=tz)
+
+
+def revision(athlete: Athlete) -> int:
+    return AthleteRevision.objects.get(athlete=athlete).revision
+
+
+def good_week(athlete: Athlete) -> LiftSession:
+    RunSessionFactory(athlete=athlete, kind=RunKind.INTERVAL, start=local(1, 7))
+    lift = LiftSessionFactory(athlete=athlete, start=local(1, 18))
+    for order in (1, 2, 3):
+        LiftSetFactory(session=lift, order=order)
+    return lift
+
+
+def fresh(coach) -> dict[int, verdicts.Verdict]:
+    """What judging every week afresh finds, never from a stored verdict."""
+    reports = services.judge_athletes(selectors.roster(coach), WEEK)
+    return {report.athlete.pk: verdicts.judged(report) for report in reports}
+
+
+def shown(coach) -> dict[int, verdicts.Verdict]:
+    judged = verdicts.roster_verdicts(coach=coach, week=WEEK)
+    return {item.athlete_id: item.verdict for item in judged}
+
+
+# ---------------------------------------------------------------------------- the revision
+
+
+def test_a_new_athlete_starts_at_revision_zero():
+    assert revision(AthleteFactory()) == 0
+
+
+WRITES = {
+    "run created": lambda a, lift: RunSessionFactory(athlete=a, start=local(3, 7)),
+    "run moved (save)": lambda a, lift: _save(RunSession.objects.filter(athlete=a).first()),
+    "runs moved (queryset update)": lambda a, lift: RunSession.objects.filter(athlete=a).update(
+        start=local(2, 7)
+    ),
+    "runs deleted": lambda a, lift: RunSession.objects.filter(athlete=a).delete(),
+    "runs bulk-created": lambda a, lift: RunSession.objects.bulk_create(
+        [
+            RunSession(
+                athlete=a,
+                plan=lift.plan,
+                kind=RunKind.EASY,
+                start=local(4, 7),
+                duration_minutes=30,
+            )
+        ]
+    ),
+    "lift created": lambda a, lift: LiftSessionFactory(athlete=a, start=local(4, 18)),
+    "lift updated": lambda a, lift: LiftSession.objects.filter(pk=lift.pk).update(
+        duration_minutes=75
+    ),
+    "lift deleted": lambda a, lift: lift.delete(),
+    "set created": lambda a, lift: LiftSetFactory(session=lift, order=4),
+    "set updated": lambda a, lift: LiftSet.objects.filter(session=lift).update(target_rir=0),
+    "set deleted": lambda a, lift: LiftSet.objects.filter(session=lift).first().delete(),
+    "athlete settings saved": lambda a, lift: _save(a, time_zone="Pacific/Auckland"),
+    "raw SQL": lambda a, lift: _raw(
+        "UPDATE workouts_liftset SET target_reps = 12 WHERE session_id = %s", lift.pk
+    ),
+}
+
+
+def _save(instance, **changes):
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.save()
+
+
+def _raw(sql: str, *params) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
+def test_every_kind_of_write_moves_the_athletes_revision_and_no_one_elses(write):
+    athlete, bystander = AthleteFactory(), AthleteFactory()
+    lift = good_week(athlete)
+    good_week(bystander)
+    before, bystander_before = revision(athlete), revision(bystander)
+    write(athlete, lift)
+    assert revision(athlete) > before
+    assert revision(bystander) == bystander_before
+
+
+def test_reading_does_not_move_the_revision():
+    athlete = AthleteFactory()
+    good_week(athlete)
+    before = revision(athlete)
+    list(RunSession.objects.filter(athlete=athlete))
+    verdicts.roster_verdicts(coach=athlete.coach, week=WEEK)
+    assert revision(athlete) == before
+
+
+# ---------------------------------------------------------------------------- the verdicts
+
+
+def test_the_first_visit_stores_the_verdicts_and_the_next_reuses_them():
+    coach = CoachFactory()
+    athletes = [AthleteFactory(coach=coach) for _ in range(3)]
+    for athlete in athletes:
+        good_week(athlete)
+    assert shown(coach) == fresh(coach)
+    stored = WeekVerdict.objects.filter(week_start=WEEK)
+    assert {v.athlete_id: v.revision for v in stored} == {a.pk: revision(a) for a in athletes}
+    # Proof of reuse: a stored verdict at the current revision is shown as it is.
+    planted = {**stored.get(athlete=athletes[0]).verdict, "hard_days": ["planted"]}
+    stored.filter(athlete=athletes[0]).update(verdict=planted)
+    assert shown(coach)[athletes[0].pk]["hard_days"] == ["planted"]
+
+
+def test_a_verdict_of_an_older_revision_is_judged_again():
+    coach = CoachFactory()
+    athlete = AthleteFactory(coach=coach)
+    lift = good_week(athlete)
+    assert shown(coach)[athlete.pk]["flags"] == []
+    log_set(
+        session=lift,
+        client_id=uuid.uuid4(),
+        values=DoneValues(reps=3, load_kg=Decimal("100"), rir=0),
+        order=1,
+    )
+    assert shown(coach)[athlete.pk]["flags"] == [[DEADLIFT_TO_FAILURE, "error"]]
+    assert shown(coach) == fresh(coach)
+
+
+def test_a_new_rules_version_judges_every_week_again(monkeypatch):
+    coach = CoachFactory()
+    athlete = AthleteFactory(coach=coach)
+    good_week(athlete)
+    shown(coach)
+    WeekVerdict.objects.update(verdict={**fresh(coach)[athlete.pk], "deadlifts": ["planted"]})
+    monkeypatch.setattr(verdicts, "RULES_VERSION", "another-version")
+    assert shown(coach)[athlete.pk]["deadlifts"] == ["Tue 18:00"]
+    assert WeekVerdict.objects.get().rules_version == "another-version"
+
+
+@pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
+def test_after_every_kind_of_write_the_dashboard_shows_the_week_afresh(write):
+    coach = CoachFactory()
+    athlete, bystander = AthleteFactory(coach=coach), AthleteFactory(coach=coach)
+    lift = good_week(athlete)
+    good_week(bystander)
+    shown(coach)
+    write(athlete, lift)
+    assert shown(coach) == fresh(coach)
+
+
+def test_moving_the_interval_run_next_to_the_deadlift_raises_the_flag_at_once():
+    coach = CoachFactory()
+    athlete = AthleteFactory(coach=coach)
+    good_week(athlete)
+    assert shown(coach)[athlete.pk]["flags"] == []
+    RunSession.objects.filter(athlete=athlete).update(start=local(1, 15))
+    assert shown(coach)[athlete.pk]["flags"] == [[DEADLIFT_TOO_CLOSE_TO_INTERVALS, "error"]]
+    LiftSession.objects.filter(athlete=athlete).delete()
+    assert shown(coach)[athlete.pk]["flags"] == [[DEADLIFT_MISSING, "warning"]]
+
+
+def test_a_deleted_athlete_takes_its_revision_and_verdicts_along():
+    coach = CoachFactory()
+    athlete = AthleteFactory(coach=coach)
+    good_week(athlete)
+    shown(coach)
+    athlete.user.delete()
+    assert not AthleteRevision.objects.exists()
+    assert not WeekVerdict.objects.exists()
+
+
+# ---------------------------------------------------------------------------- queries
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_the_dashboard_judges_only_what_changed(size, client, django_assert_num_queries):
+    coach = CoachFactory()
+    athletes = [AthleteFactory(coach=coach) for _ in range(size)]
+    for athlete in athletes:
+        good_week(athlete)
+    client.force_login(coach.user)
+    url = reverse("plans:dashboard")
+    week = {"week": "2026-W49"}
+    # the session, the user with their coach; the roster with revisions, stored verdicts and
+    # plans; then for the stale ones: the athletes, plans, interval runs, tally, lifts, sets;
+    # and storing them, in a savepoint here inside the test's transaction (two statements
+    # more than when served)
+    with django_assert_num_queries(12):
+        assert len(client.get(url, week).context["rows"]) == size
+    with django_assert_num_queries(3):
+        assert len(client.get(url, week).context["rows"]) == size
+    RunSessionFactory(athlete=athletes[0], start=local(3, 7))
+    with django_assert_num_queries(12):
+        rows = client.get(url, week).context["rows"]
+    assert WeekVerdict.objects.filter(revision=revision(athletes[0])).count() == 1
+    assert {row["compliance"] for row in rows} == {"0/2", "0/3"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_athlete_deleted_while_their_week_is_judged_is_no_error(monkeypatch):
+    coach = CoachFactory()
+    gone, staying = AthleteFactory(coach=coach), AthleteFactory(coach=coach)
+    good_week(gone)
+    good_week(staying)
+    judge = services.judge_athletes
+
+    def judge_then_delete(athletes, week):
+        reports = judge(athletes, week)
+        gone.user.delete()  # another request, between judging and storing
+        return reports
+
+    monkeypatch.setattr(verdicts.services, "judge_athletes", judge_then_delete)
+    assert set(shown(coach)) == {gone.pk, staying.pk}
+    assert not WeekVerdict.objects.exists()  # stored together, or not at all
+    monkeypatch.undo()
+    assert set(shown(coach)) == {staying.pk}
+    assert WeekVerdict.objects.get().athlete_id == staying.pk
