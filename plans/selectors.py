@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
 
 from athletes.models import Athlete, Coach
 from plans.domain import types as domain
@@ -326,3 +326,214 @@ def current_e1rms(athletes: Sequence[Athlete], now: datetime) -> dict[int, E1rm 
                 )
             )
     return {athlete.pk: estimate_e1rm(by_athlete[athlete.pk]) for athlete in athletes}
+
+
+# ---------------------------------------------------------------------------- one week, to show
+
+# The columns the week is shown with (the API's session and set fields), read as plain values.
+RUN_COLUMNS = (
+    "id",
+    "athlete",
+    "kind",
+    "start",
+    "duration_minutes",
+    "status",
+    "actual_start",
+    "actual_duration_minutes",
+    "notes",
+    "distance_km",
+)
+LIFT_COLUMNS = (
+    "id",
+    "athlete",
+    "exercise",
+    "start",
+    "duration_minutes",
+    "status",
+    "actual_start",
+    "actual_duration_minutes",
+    "notes",
+)
+LIFT_SET_COLUMNS = (
+    "id",
+    "order",
+    "is_warmup",
+    "target_reps",
+    "target_load_kg",
+    "target_rir",
+    "target_load_reason",
+    "reps",
+    "load_kg",
+    "rir",
+    "failed",
+    "client_id",
+)
+
+
+@dataclass
+class ShownWeek:
+    """One athlete-week read to be shown: what load_week gives the engine (the domain's week,
+    the plan, the e1RM), and the week's own sessions as plain values, lifts with their sets,
+    in start order. No model instance per session or set."""
+
+    athlete: Athlete
+    monday: date
+    plan: WeeklyPlan | None
+    e1rm: E1rm | None
+    week: domain.AthleteWeek
+    runs: list[dict]
+    lifts: list[dict]
+
+    @property
+    def bounds(self) -> tuple[datetime, datetime]:
+        return self.week.bounds
+
+
+def read_week(athletes: QuerySet[Athlete], pk: int, monday: date) -> ShownWeek | None:
+    """The week starting `monday` of the athlete `pk` among `athletes` (the caller's scope, from
+    athletes.access), or None when it is not among them. Three queries: the athlete with the
+    week's plan, the runs within reach of the week, and the lifts with their sets from the start
+    of the e1RM's look-back to the end of the reach (so the history needs no query of its own).
+    Judges nothing; the same sessions, sets and history as load_week."""
+    if monday.weekday() != 0:
+        raise ServiceError(f"A week starts on a Monday; {monday} is not one.")
+    found = list(
+        athletes.filter(pk=pk)
+        .annotate(week_plan=FilteredRelation("plans", condition=Q(plans__week_start=monday)))
+        .annotate(
+            week_plan_id=F("week_plan__id"),
+            week_plan_status=F("week_plan__status"),
+            week_plan_published_at=F("week_plan__published_at"),
+            week_plan_note=F("week_plan__coach_note"),
+        )[:1]
+    )
+    if not found:
+        return None
+    athlete = found[0]
+    athlete_week_settings = athlete_settings(athlete)
+    start, end = week_bounds(monday, athlete_week_settings.time_zone)
+    reach_start, reach_end = start - BEFORE_WEEK, end + AFTER_WEEK
+    # "the best of their logged working sets in the 42 days before the week's local Monday"
+    lookback_start = start - E1RM_LOOKBACK
+
+    run_rows = (
+        RunSession.objects.filter(athlete_id=pk, start__gte=reach_start, start__lt=reach_end)
+        .order_by("start", "pk")
+        .values(*RUN_COLUMNS)
+    )
+    set_columns = [f"sets__{name}" for name in LIFT_SET_COLUMNS]
+    lift_rows = (
+        LiftSession.objects.filter(
+            athlete_id=pk, start__gte=min(lookback_start, reach_start), start__lt=reach_end
+        )
+        .order_by("start", "pk", "sets__order")
+        .values_list(*LIFT_COLUMNS, *set_columns)
+    )
+
+    runs: list[dict] = []
+    domain_runs: list[domain.RunSession] = []
+    for row in run_rows:
+        domain_runs.append(
+            domain.RunSession(
+                id=row["id"],
+                kind=row["kind"],
+                start=row["start"],
+                duration_minutes=row["duration_minutes"],
+                status=row["status"],
+                actual_start=row["actual_start"],
+                actual_duration_minutes=row["actual_duration_minutes"],
+            )
+        )
+        if start <= row["start"] < end:
+            runs.append(row)
+
+    # One row per set (a lift without sets: one row of None), in start, id and set order.
+    lifts: dict[int, dict] = {}
+    sets: dict[int, list[domain.LiftSet]] = defaultdict(list)
+    history: list[domain.LiftSet] = []
+    width = len(LIFT_COLUMNS)
+    for values in lift_rows:
+        lift = dict(zip(LIFT_COLUMNS, values[:width], strict=True))
+        lift_set = dict(zip(LIFT_SET_COLUMNS, values[width:], strict=True))
+        lift_start = lift["start"]
+        if reach_start <= lift_start and lift["id"] not in lifts:
+            lifts[lift["id"]] = {**lift, "sets": []}
+        if lift_set["id"] is None:
+            continue
+        if reach_start <= lift_start:
+            lifts[lift["id"]]["sets"].append(lift_set)
+            sets[lift["id"]].append(
+                domain.LiftSet(
+                    id=lift_set["id"],
+                    order=lift_set["order"],
+                    is_warmup=lift_set["is_warmup"],
+                    target_reps=lift_set["target_reps"],
+                    target_load_kg=lift_set["target_load_kg"],
+                    target_rir=lift_set["target_rir"],
+                    reps=lift_set["reps"],
+                    load_kg=lift_set["load_kg"],
+                    rir=lift_set["rir"],
+                    failed=lift_set["failed"],
+                    target_load_reason=lift_set["target_load_reason"],
+                )
+            )
+        if (
+            lookback_start <= lift_start < start
+            and lift["exercise"] == Exercise.DEADLIFT
+            and lift["status"] != SessionStatus.SKIPPED
+            and not lift_set["is_warmup"]
+            and lift_set["reps"] is not None
+            and not lift_set["failed"]
+        ):
+            history.append(
+                domain.LiftSet(
+                    id=lift_set["id"],
+                    order=lift_set["order"],
+                    is_warmup=False,
+                    target_reps=None,
+                    target_load_kg=None,
+                    target_rir=None,
+                    reps=lift_set["reps"],
+                    load_kg=lift_set["load_kg"],
+                    rir=lift_set["rir"],
+                    failed=False,
+                )
+            )
+    domain_lifts = [
+        domain.LiftSession(
+            id=lift_id,
+            exercise=lift["exercise"],
+            start=lift["start"],
+            duration_minutes=lift["duration_minutes"],
+            status=lift["status"],
+            actual_start=lift["actual_start"],
+            actual_duration_minutes=lift["actual_duration_minutes"],
+            sets=tuple(sets[lift_id]),
+        )
+        for lift_id, lift in lifts.items()
+    ]
+
+    plan = None
+    if athlete.week_plan_id is not None:
+        plan = WeeklyPlan(
+            id=athlete.week_plan_id,
+            athlete=athlete,
+            week_start=monday,
+            status=athlete.week_plan_status,
+            published_at=athlete.week_plan_published_at,
+            coach_note=athlete.week_plan_note,
+        )
+    return ShownWeek(
+        athlete=athlete,
+        monday=monday,
+        plan=plan,
+        e1rm=estimate_e1rm(history),
+        week=domain.AthleteWeek(
+            athlete=athlete_week_settings,
+            monday=monday,
+            runs=tuple(domain_runs),
+            lifts=tuple(domain_lifts),
+        ),
+        runs=runs,
+        lifts=[lift for lift in lifts.values() if start <= lift["start"] < end],
+    )
