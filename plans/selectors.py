@@ -369,6 +369,9 @@ LIFT_SET_COLUMNS = (
     "client_id",
 )
 
+LIFT_START = LIFT_COLUMNS.index("start")
+SET_ORDER = len(LIFT_COLUMNS) + LIFT_SET_COLUMNS.index("order")
+
 
 @dataclass
 class ShownWeek:
@@ -416,18 +419,26 @@ def read_week(athletes: QuerySet[Athlete], pk: int, monday: date) -> ShownWeek |
     # "the best of their logged working sets in the 42 days before the week's local Monday"
     lookback_start = start - E1RM_LOOKBACK
 
-    run_rows = (
-        RunSession.objects.filter(athlete_id=pk, start__gte=reach_start, start__lt=reach_end)
-        .order_by("start", "pk")
-        .values(*RUN_COLUMNS)
+    # Sorted here, not by the database: a few dozen rows, and ORDER BY cost more to compile
+    # than sorting them.
+    run_rows = sorted(
+        (
+            dict(zip(RUN_COLUMNS, values, strict=True))
+            for values in RunSession.objects.filter(
+                athlete_id=pk, start__gte=reach_start, start__lt=reach_end
+            )
+            .order_by()
+            .values_list(*RUN_COLUMNS)
+        ),
+        key=lambda row: (row["start"], row["id"]),
     )
     set_columns = [f"sets__{name}" for name in LIFT_SET_COLUMNS]
-    lift_rows = (
-        LiftSession.objects.filter(
-            athlete_id=pk, start__gte=min(lookback_start, reach_start), start__lt=reach_end
-        )
-        .order_by("start", "pk", "sets__order")
-        .values_list(*LIFT_COLUMNS, *set_columns)
+    lift_rows = LiftSession.objects.filter(
+        athlete_id=pk, start__gte=min(lookback_start, reach_start), start__lt=reach_end
+    )
+    lift_rows = sorted(
+        lift_rows.order_by().values_list(*LIFT_COLUMNS, *set_columns),
+        key=lambda values: (values[LIFT_START], values[0], values[SET_ORDER] or 0),
     )
 
     runs: list[dict] = []
@@ -447,7 +458,7 @@ def read_week(athletes: QuerySet[Athlete], pk: int, monday: date) -> ShownWeek |
         if start <= row["start"] < end:
             runs.append(row)
 
-    # One row per set (a lift without sets: one row of None), in start, id and set order.
+    # One row per set (a lift without sets: one row of None), sorted by start, id and set order.
     lifts: dict[int, dict] = {}
     sets: dict[int, list[domain.LiftSet]] = defaultdict(list)
     history: list[domain.LiftSet] = []
