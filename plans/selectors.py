@@ -1,13 +1,15 @@
 """Reads for the plans engine: an athlete-week, or a whole roster's, loaded in a fixed number of
 queries and turned into the pure domain's dataclasses."""
 
+import weakref
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
+from django.db import connections
+from django.db.models import FilteredRelation, Prefetch, Q, QuerySet
 
 from athletes.models import Athlete, Coach
 from plans.domain import types as domain
@@ -369,6 +371,18 @@ LIFT_SET_COLUMNS = (
     "client_id",
 )
 
+# In the model's field order, as Athlete.from_db takes them (the rest left deferred).
+ATHLETE_COLUMNS = (
+    "id",
+    "user_id",
+    "coach_id",
+    "time_zone",
+    "training_window_start",
+    "training_window_end",
+    "load_increment_kg",
+    "is_active",
+)
+PLAN_COLUMNS = ("id", "status", "published_at", "coach_note")
 LIFT_START = LIFT_COLUMNS.index("start")
 SET_ORDER = len(LIFT_COLUMNS) + LIFT_SET_COLUMNS.index("order")
 
@@ -400,19 +414,18 @@ def read_week(athletes: QuerySet[Athlete], pk: int, monday: date) -> ShownWeek |
     Judges nothing; the same sessions, sets and history as load_week."""
     if monday.weekday() != 0:
         raise ServiceError(f"A week starts on a Monday; {monday} is not one.")
+    # Values, not the scope's model instance with its user: the user is only needed to name
+    # the athlete in an error, and is read then.
     found = list(
         athletes.filter(pk=pk)
         .annotate(week_plan=FilteredRelation("plans", condition=Q(plans__week_start=monday)))
-        .annotate(
-            week_plan_id=F("week_plan__id"),
-            week_plan_status=F("week_plan__status"),
-            week_plan_published_at=F("week_plan__published_at"),
-            week_plan_note=F("week_plan__coach_note"),
-        )[:1]
+        .values_list(*ATHLETE_COLUMNS, *(f"week_plan__{name}" for name in PLAN_COLUMNS))
     )
     if not found:
         return None
-    athlete = found[0]
+    width = len(ATHLETE_COLUMNS)
+    athlete = Athlete.from_db(athletes.db, ATHLETE_COLUMNS, found[0][:width])
+    plan_values = dict(zip(PLAN_COLUMNS, found[0][width:], strict=True))
     athlete_week_settings = athlete_settings(athlete)
     start, end = week_bounds(monday, athlete_week_settings.time_zone)
     reach_start, reach_end = start - BEFORE_WEEK, end + AFTER_WEEK
@@ -424,20 +437,16 @@ def read_week(athletes: QuerySet[Athlete], pk: int, monday: date) -> ShownWeek |
     run_rows = sorted(
         (
             dict(zip(RUN_COLUMNS, values, strict=True))
-            for values in RunSession.objects.filter(
-                athlete_id=pk, start__gte=reach_start, start__lt=reach_end
+            for values in _RUNS_IN_RANGE.rows(
+                athletes.db, athlete=pk, after=reach_start, before=reach_end
             )
-            .order_by()
-            .values_list(*RUN_COLUMNS)
         ),
         key=lambda row: (row["start"], row["id"]),
     )
-    set_columns = [f"sets__{name}" for name in LIFT_SET_COLUMNS]
-    lift_rows = LiftSession.objects.filter(
-        athlete_id=pk, start__gte=min(lookback_start, reach_start), start__lt=reach_end
-    )
     lift_rows = sorted(
-        lift_rows.order_by().values_list(*LIFT_COLUMNS, *set_columns),
+        _LIFTS_AND_SETS_IN_RANGE.rows(
+            athletes.db, athlete=pk, after=min(lookback_start, reach_start), before=reach_end
+        ),
         key=lambda values: (values[LIFT_START], values[0], values[SET_ORDER] or 0),
     )
 
@@ -525,15 +534,8 @@ def read_week(athletes: QuerySet[Athlete], pk: int, monday: date) -> ShownWeek |
     ]
 
     plan = None
-    if athlete.week_plan_id is not None:
-        plan = WeeklyPlan(
-            id=athlete.week_plan_id,
-            athlete=athlete,
-            week_start=monday,
-            status=athlete.week_plan_status,
-            published_at=athlete.week_plan_published_at,
-            coach_note=athlete.week_plan_note,
-        )
+    if plan_values["id"] is not None:
+        plan = WeeklyPlan(athlete=athlete, week_start=monday, **plan_values)
     return ShownWeek(
         athlete=athlete,
         monday=monday,
@@ -548,3 +550,76 @@ def read_week(athletes: QuerySet[Athlete], pk: int, monday: date) -> ShownWeek |
         runs=runs,
         lifts=[lift for lift in lifts.values() if start <= lift["start"] < end],
     )
+
+
+class CompiledQuery:
+    """A values_list query built and compiled once per database connection, then run with new
+    values for its parameters. The week endpoint's session queries cost ten times more to
+    build and compile (a join resolved per set column) than to run; the rows come back
+    converted by the compiler's own converters, as the queryset would give them.
+
+    `build` makes the queryset from keyword values; `samples` are distinct values of the right
+    types, from which each SQL parameter's place is found (and the adaptation checked)."""
+
+    def __init__(self, build: Callable[..., QuerySet], **samples: object) -> None:
+        self.build = build
+        self.samples = samples
+        self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    @staticmethod
+    def _adapt(connection, value):
+        if isinstance(value, datetime):
+            return connection.ops.adapt_datetimefield_value(value)
+        if isinstance(value, date):
+            return connection.ops.adapt_datefield_value(value)
+        return value
+
+    def _compile(self, connection, using: str):
+        compiler = self.build(**self.samples).query.get_compiler(using)
+        sql, params = compiler.as_sql()
+        adapted = {name: self._adapt(connection, value) for name, value in self.samples.items()}
+        slots = []
+        for param in params:
+            names = [name for name, value in adapted.items() if value == param]
+            if len(names) != 1:
+                raise ValueError(f"No one sample value matches the SQL parameter {param!r}.")
+            slots.append(names[0])
+        converters = compiler.get_converters([column for column, _, _ in compiler.select])
+        return sql, slots, compiler, converters
+
+    def rows(self, using: str, **values: object) -> list:
+        connection = connections[using]
+        compiled = self._compiled.get(connection)
+        if compiled is None:
+            compiled = self._compiled[connection] = self._compile(connection, using)
+        sql, slots, compiler, converters = compiled
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self._adapt(connection, values[name]) for name in slots])
+            rows = cursor.fetchall()
+        return list(compiler.apply_converters(rows, converters)) if converters else rows
+
+
+_SAMPLE_AFTER = datetime(2001, 2, 3, 4, 5, tzinfo=UTC)
+_SAMPLE_BEFORE = datetime(2002, 3, 4, 5, 6, tzinfo=UTC)
+
+_RUNS_IN_RANGE = CompiledQuery(
+    lambda athlete, after, before: (
+        RunSession.objects.filter(athlete_id=athlete, start__gte=after, start__lt=before)
+        .order_by()
+        .values_list(*RUN_COLUMNS)
+    ),
+    athlete=-4242,
+    after=_SAMPLE_AFTER,
+    before=_SAMPLE_BEFORE,
+)
+# One row per set, and one of None for a lift without sets.
+_LIFTS_AND_SETS_IN_RANGE = CompiledQuery(
+    lambda athlete, after, before: (
+        LiftSession.objects.filter(athlete_id=athlete, start__gte=after, start__lt=before)
+        .order_by()
+        .values_list(*LIFT_COLUMNS, *(f"sets__{name}" for name in LIFT_SET_COLUMNS))
+    ),
+    athlete=-4242,
+    after=_SAMPLE_AFTER,
+    before=_SAMPLE_BEFORE,
+)

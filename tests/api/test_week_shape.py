@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.renderers import JSONRenderer
 
+from athletes.models import Athlete
 from plans import services
 from plans.api import (
     LiftInWeekSerializer,
@@ -19,11 +20,17 @@ from plans.api import (
 )
 from plans.domain.weeks import iso_week_name
 from plans.models import PlanStatus, WeeklyPlan
-from plans.selectors import LIFT_COLUMNS, LIFT_SET_COLUMNS, RUN_COLUMNS
+from plans.selectors import (
+    _LIFTS_AND_SETS_IN_RANGE,
+    LIFT_COLUMNS,
+    LIFT_SET_COLUMNS,
+    RUN_COLUMNS,
+    CompiledQuery,
+)
 from tests.api.conftest import MONDAY, WEEK, World, client_for, publish
 from tests.factories import LiftSessionFactory, LiftSetFactory, RunSessionFactory
 from workouts.api import LiftSessionSerializer, LiftSetSerializer, RunSessionSerializer
-from workouts.models import Exercise, RunKind, SessionStatus
+from workouts.models import Exercise, LiftSession, RunKind, RunSession, SessionStatus
 
 
 def serialized_week(athlete, monday) -> bytes:
@@ -191,3 +198,40 @@ def test_the_week_in_a_fixed_number_of_queries(world, caller, queries, django_as
     client = client_for(world.user(caller))
     with django_assert_num_queries(queries):
         assert client.get(week_url(world.athlete)).status_code == 200
+
+
+def test_a_week_the_engine_cannot_read_is_400_naming_the_athlete(world):
+    Athlete.objects.filter(pk=world.athlete.pk).update(time_zone="Mars/Olympus_Mons")
+    response = client_for(world.coach.user).get(week_url(world.athlete))
+    assert response.status_code == 400
+    name = world.athlete.user.get_full_name()
+    assert response.json() == {"detail": f"{name} has no valid time zone ('Mars/Olympus_Mons')."}
+
+
+@pytest.mark.parametrize(
+    ("after", "before"),
+    [
+        (at(-50, 0), at(8, 0)),
+        (at(1, 0), at(1, 10)),
+        (at(1, 10), at(1, 10, 1)),
+        (at(9, 0), at(10, 0)),
+    ],
+)
+def test_a_compiled_query_gives_what_its_queryset_gives(world, after, before):
+    busy_week(world)
+    columns = (*LIFT_COLUMNS, *(f"sets__{name}" for name in LIFT_SET_COLUMNS))
+    queryset = LiftSession.objects.filter(
+        athlete_id=world.athlete.pk, start__gte=after, start__lt=before
+    ).values_list(*columns)
+    rows = _LIFTS_AND_SETS_IN_RANGE.rows(
+        "default", athlete=world.athlete.pk, after=after, before=before
+    )
+    assert sorted(map(tuple, rows), key=repr) == sorted(queryset, key=repr)
+
+
+def test_a_compiled_query_refuses_samples_it_cannot_place():
+    twins = CompiledQuery(
+        lambda a, b: RunSession.objects.filter(pk=a, athlete_id=b).values_list("pk"), a=1, b=1
+    )
+    with pytest.raises(ValueError, match="sample"):
+        twins.rows("default", a=1, b=2)
