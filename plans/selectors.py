@@ -1,14 +1,12 @@
 """Reads for the plans engine: an athlete-week, or a whole roster's, loaded in a fixed number of
 queries and turned into the pure domain's dataclasses."""
 
-import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db import connections
 from django.db.models import FilteredRelation, Prefetch, Q, QuerySet
 
 from athletes.models import Athlete, Coach
@@ -383,8 +381,6 @@ ATHLETE_COLUMNS = (
     "is_active",
 )
 PLAN_COLUMNS = ("id", "status", "published_at", "coach_note")
-LIFT_START = LIFT_COLUMNS.index("start")
-SET_ORDER = len(LIFT_COLUMNS) + LIFT_SET_COLUMNS.index("order")
 
 
 @dataclass
@@ -432,22 +428,14 @@ def read_week(athletes: QuerySet[Athlete], pk: int, monday: date) -> ShownWeek |
     # "the best of their logged working sets in the 42 days before the week's local Monday"
     lookback_start = start - E1RM_LOOKBACK
 
-    # Sorted here, not by the database: a few dozen rows, and ORDER BY cost more to compile
-    # than sorting them.
-    run_rows = sorted(
-        (
-            dict(zip(RUN_COLUMNS, values, strict=True))
-            for values in _RUNS_IN_RANGE.rows(
-                athletes.db, athlete=pk, after=reach_start, before=reach_end
-            )
-        ),
-        key=lambda row: (row["start"], row["id"]),
-    )
-    lift_rows = sorted(
-        _LIFTS_AND_SETS_IN_RANGE.rows(
-            athletes.db, athlete=pk, after=min(lookback_start, reach_start), before=reach_end
-        ),
-        key=lambda values: (values[LIFT_START], values[0], values[SET_ORDER] or 0),
+    run_rows = [
+        dict(zip(RUN_COLUMNS, values, strict=True))
+        for values in _RUNS_IN_RANGE.rows(
+            athletes.db, athlete=pk, after=reach_start, before=reach_end
+        )
+    ]
+    lift_rows = _LIFTS_AND_SETS_IN_RANGE.rows(
+        athletes.db, athlete=pk, after=min(lookback_start, reach_start), before=reach_end
     )
 
     runs: list[dict] = []
@@ -467,7 +455,7 @@ def read_week(athletes: QuerySet[Athlete], pk: int, monday: date) -> ShownWeek |
         if start <= row["start"] < end:
             runs.append(row)
 
-    # One row per set (a lift without sets: one row of None), sorted by start, id and set order.
+    # One row per set (a lift without sets: one row of None), in start, id and set order.
     lifts: dict[int, dict] = {}
     sets: dict[int, list[domain.LiftSet]] = defaultdict(list)
     history: list[domain.LiftSet] = []
@@ -553,18 +541,18 @@ def read_week(athletes: QuerySet[Athlete], pk: int, monday: date) -> ShownWeek |
 
 
 class CompiledQuery:
-    """A values_list query built and compiled once per database connection, then run with new
-    values for its parameters. The week endpoint's session queries cost ten times more to
-    build and compile (a join resolved per set column) than to run; the rows come back
-    converted by the compiler's own converters, as the queryset would give them.
+    """A values_list query built and compiled once per database alias, then run with new values
+    for its parameters. The week endpoint's session queries cost ten times more to build and
+    compile (a join resolved per set column) than to run; the rows come back converted by the
+    compiler's own converters, as the queryset would give them.
 
     `build` makes the queryset from keyword values; `samples` are distinct values of the right
-    types, from which each SQL parameter's place is found (and the adaptation checked)."""
+    types, from which each SQL parameter's place is found (and its adaptation checked)."""
 
     def __init__(self, build: Callable[..., QuerySet], **samples: object) -> None:
         self.build = build
         self.samples = samples
-        self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._compiled: dict[str, tuple] = {}
 
     @staticmethod
     def _adapt(connection, value):
@@ -574,28 +562,33 @@ class CompiledQuery:
             return connection.ops.adapt_datefield_value(value)
         return value
 
-    def _compile(self, connection, using: str):
-        compiler = self.build(**self.samples).query.get_compiler(using)
+    def _compile(self, using: str) -> tuple:
+        query = self.build(**self.samples).query
+        compiler = query.get_compiler(using)
         sql, params = compiler.as_sql()
-        adapted = {name: self._adapt(connection, value) for name, value in self.samples.items()}
+        adapted = {
+            name: self._adapt(compiler.connection, value) for name, value in self.samples.items()
+        }
         slots = []
         for param in params:
             names = [name for name, value in adapted.items() if value == param]
             if len(names) != 1:
                 raise ValueError(f"No one sample value matches the SQL parameter {param!r}.")
             slots.append(names[0])
-        converters = compiler.get_converters([column for column, _, _ in compiler.select])
-        return sql, slots, compiler, converters
+        columns = [column for column, _, _ in compiler.select]
+        return query, sql, slots, columns
 
     def rows(self, using: str, **values: object) -> list:
-        connection = connections[using]
-        compiled = self._compiled.get(connection)
-        if compiled is None:
-            compiled = self._compiled[connection] = self._compile(connection, using)
-        sql, slots, compiler, converters = compiled
+        if using not in self._compiled:
+            self._compiled[using] = self._compile(using)
+        query, sql, slots, columns = self._compiled[using]
+        # A compiler of this thread's connection (cheap: nothing is compiled again) converts.
+        compiler = query.get_compiler(using)
+        connection = compiler.connection
         with connection.cursor() as cursor:
             cursor.execute(sql, [self._adapt(connection, values[name]) for name in slots])
             rows = cursor.fetchall()
+        converters = compiler.get_converters(columns)
         return list(compiler.apply_converters(rows, converters)) if converters else rows
 
 
@@ -605,7 +598,7 @@ _SAMPLE_BEFORE = datetime(2002, 3, 4, 5, 6, tzinfo=UTC)
 _RUNS_IN_RANGE = CompiledQuery(
     lambda athlete, after, before: (
         RunSession.objects.filter(athlete_id=athlete, start__gte=after, start__lt=before)
-        .order_by()
+        .order_by("start", "pk")
         .values_list(*RUN_COLUMNS)
     ),
     athlete=-4242,
@@ -616,7 +609,7 @@ _RUNS_IN_RANGE = CompiledQuery(
 _LIFTS_AND_SETS_IN_RANGE = CompiledQuery(
     lambda athlete, after, before: (
         LiftSession.objects.filter(athlete_id=athlete, start__gte=after, start__lt=before)
-        .order_by()
+        .order_by("start", "pk", "sets__order")
         .values_list(*LIFT_COLUMNS, *(f"sets__{name}" for name in LIFT_SET_COLUMNS))
     ),
     athlete=-4242,
