@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import FilteredRelation, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from athletes.models import Athlete, Coach
 from plans.domain import types as domain
@@ -404,24 +404,19 @@ class ShownWeek:
 
 def read_week(athletes: QuerySet[Athlete], pk: int, monday: date) -> ShownWeek | None:
     """The week starting `monday` of the athlete `pk` among `athletes` (the caller's scope, from
-    athletes.access), or None when it is not among them. Three queries: the athlete with the
-    week's plan, the runs within reach of the week, and the lifts with their sets from the start
-    of the e1RM's look-back to the end of the reach (so the history needs no query of its own).
+    athletes.access), or None when it is not among them. Four queries: the athlete, the week's
+    plan, the runs within reach of the week, and the lifts with their sets from the start of
+    the e1RM's look-back to the end of the reach (so the history needs no query of its own).
     Judges nothing; the same sessions, sets and history as load_week."""
     if monday.weekday() != 0:
         raise ServiceError(f"A week starts on a Monday; {monday} is not one.")
     # Values, not the scope's model instance with its user: the user is only needed to name
-    # the athlete in an error, and is read then.
-    found = list(
-        athletes.filter(pk=pk)
-        .annotate(week_plan=FilteredRelation("plans", condition=Q(plans__week_start=monday)))
-        .values_list(*ATHLETE_COLUMNS, *(f"week_plan__{name}" for name in PLAN_COLUMNS))
-    )
+    # the athlete in an error, and is read then. The plan has a (compiled) query of its own:
+    # joining it here cost more to compile than that query costs to run.
+    found = list(athletes.filter(pk=pk).values_list(*ATHLETE_COLUMNS))
     if not found:
         return None
-    width = len(ATHLETE_COLUMNS)
-    athlete = Athlete.from_db(athletes.db, ATHLETE_COLUMNS, found[0][:width])
-    plan_values = dict(zip(PLAN_COLUMNS, found[0][width:], strict=True))
+    athlete = Athlete.from_db(athletes.db, ATHLETE_COLUMNS, found[0])
     athlete_week_settings = athlete_settings(athlete)
     start, end = week_bounds(monday, athlete_week_settings.time_zone)
     reach_start, reach_end = start - BEFORE_WEEK, end + AFTER_WEEK
@@ -522,7 +517,8 @@ def read_week(athletes: QuerySet[Athlete], pk: int, monday: date) -> ShownWeek |
     ]
 
     plan = None
-    if plan_values["id"] is not None:
+    for values in _PLAN_OF_WEEK.rows(athletes.db, athlete=pk, monday=monday):
+        plan_values = dict(zip(PLAN_COLUMNS, values, strict=True))
         plan = WeeklyPlan(athlete=athlete, week_start=monday, **plan_values)
     return ShownWeek(
         athlete=athlete,
@@ -615,4 +611,13 @@ _LIFTS_AND_SETS_IN_RANGE = CompiledQuery(
     athlete=-4242,
     after=_SAMPLE_AFTER,
     before=_SAMPLE_BEFORE,
+)
+_PLAN_OF_WEEK = CompiledQuery(
+    lambda athlete, monday: (
+        WeeklyPlan.objects.filter(athlete_id=athlete, week_start=monday)
+        .order_by()
+        .values_list(*PLAN_COLUMNS)
+    ),
+    athlete=-4242,
+    monday=date(2001, 1, 1),
 )
