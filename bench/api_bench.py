@@ -141,7 +141,8 @@ def wrk(url: str, seconds: float, connections: int, token: str = "") -> dict:
     if token:
         headers.append(f"Authorization: Token {token}")
     command = ["wrk", "-t", str(min(2, connections)), "-c", str(connections)]
-    command += ["-d", f"{seconds:g}s", "--latency", "--timeout", "10s"]
+    # wrk takes whole seconds only ("3.3s" is a usage error): --duration 10 in 3 rounds is 3 s.
+    command += ["-d", f"{max(1, round(seconds))}s", "--latency", "--timeout", "10s"]
     for header in headers:
         command += ["-H", header]
     out = subprocess.run(

@@ -1,8 +1,8 @@
 """Weeks over the API: the week as the engine judges it, scheduling, publishing, fixes, and the
-coach's roster-wide violations. Every rule is the engine's (plans.services); nothing here
-judges a week."""
+coach's roster-wide violations. Every rule is the engine's (plans.services and the pure
+plans.domain); nothing here judges a week."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.http import Http404
 from django.utils import timezone
@@ -16,11 +16,18 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from athletes.access import coach_for, get_visible_athlete, may_plan_for, may_see_week
+from athletes.access import (
+    coach_for,
+    get_visible_athlete,
+    may_plan_for,
+    may_see_week,
+    visible_athletes,
+)
 from athletes.models import Athlete
 from config.api import Pagination, forbid
-from plans import services
+from plans import selectors, services
 from plans.domain import types as domain
+from plans.domain.rules import evaluate_week as evaluate_athlete_week
 from plans.domain.weeks import iso_week_name, week_of
 from plans.models import PlanStatus
 from workouts.api import EARLIEST, LATEST, LiftSessionSerializer, RunSessionSerializer
@@ -149,37 +156,57 @@ def _violation(violation: domain.Violation) -> dict:
     }
 
 
-def week_data(report: services.WeekReport, context: dict) -> dict:
-    loaded = report.loaded
-    starts_at, ends_at = loaded.bounds
-    # One list serializer per kind, not one serializer per session: building a serializer's
-    # fields (and its athlete queryset) cost more than the rest of the request.
-    runs = loaded.own(loaded.runs)
-    lifts = loaded.own(loaded.lifts)
-    run_data = RunSessionSerializer(runs, many=True, context=context).data
-    lift_data = LiftSessionSerializer(lifts, many=True, context=context).data
-    sessions = [
-        (run.start, 0, run.pk, {"type": "run", **data})
-        for run, data in zip(runs, run_data, strict=True)
-    ] + [
-        (lift.start, 1, lift.pk, {"type": "lift", **data})
-        for lift, data in zip(lifts, lift_data, strict=True)
-    ]
-    plan = loaded.plan
+# Datetimes written exactly as the serializers' DateTimeField writes them (DATETIME_FORMAT, in
+# the current time zone). Decimals and UUIDs are left to the JSON renderer, which writes them as
+# the serializers' fields would: numbers (to the database's decimal places) and strings.
+_DATETIME = serializers.DateTimeField()
+
+
+def _timestamp(value: datetime | None) -> str | None:
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def _session(kind: str, row: dict) -> dict:
     return {
-        "athlete": loaded.athlete.pk,
-        "week": iso_week_name(loaded.monday),
-        "starts_at": starts_at,
-        "ends_at": ends_at,
-        "time_zone": loaded.athlete.time_zone,
+        "type": kind,
+        **row,
+        "start": _timestamp(row["start"]),
+        "actual_start": _timestamp(row["actual_start"]),
+    }
+
+
+def week_data(shown: selectors.ShownWeek, violations: list[domain.Violation]) -> dict:
+    """The week in WeekSerializer's shape, built from plain values: a serializer per session
+    (its fields built anew each time) cost more than reading and judging the week."""
+    starts_at, ends_at = shown.bounds
+    sessions = [(run["start"], 0, run["id"], _session("run", run)) for run in shown.runs] + [
+        (lift["start"], 1, lift["id"], _session("lift", lift)) for lift in shown.lifts
+    ]
+    plan = shown.plan
+    return {
+        "athlete": shown.athlete.pk,
+        "week": iso_week_name(shown.monday),
+        "starts_at": _timestamp(starts_at),
+        "ends_at": _timestamp(ends_at),
+        "time_zone": shown.athlete.time_zone,
         "plan": {
             "status": plan.status if plan else PlanStatus.DRAFT.value,
             "note": plan.coach_note if plan else "",
         },
-        "e1rm_kg": loaded.e1rm.kg if loaded.e1rm else None,
+        "e1rm_kg": shown.e1rm.kg if shown.e1rm else None,
         "sessions": [item[3] for item in sorted(sessions, key=lambda item: item[:3])],
-        "violations": [_violation(v) for v in report.violations],
+        "violations": [_violation(v) for v in violations],
     }
+
+
+def show_week(request, pk: int, monday: date) -> dict:
+    """The week of an athlete in the caller's scope as the engine judges it now, or 404."""
+    shown = selectors.read_week(visible_athletes(request.user), pk, monday)
+    if shown is None:
+        raise Http404("No such athlete.")
+    if not may_see_week(request.user, shown.plan):
+        raise Http404("This week is not published yet.")
+    return week_data(shown, evaluate_athlete_week(shown.week))
 
 
 # ---------------------------------------------------------------------------- views
@@ -206,12 +233,13 @@ class WeekView(AthleteWeekView):
     def get(self, request, pk: int, week: str):
         """The week as the engine judges it: plan, sessions in start order, violations. An
         athlete sees published weeks only."""
-        athlete = self.athlete(request, pk)
-        monday = parse_week(week)
-        report = services.evaluate_week(athlete=athlete, week=monday)
-        if not may_see_week(request.user, report.loaded.plan):
-            raise Http404("This week is not published yet.")
-        return Response(WeekSerializer(week_data(report, {"request": request})).data)
+        try:
+            monday = parse_week(week)
+        except serializers.ValidationError:
+            # Scope first: someone else's athlete is 404 whatever the week.
+            self.athlete(request, pk)
+            raise
+        return Response(show_week(request, pk, monday))
 
 
 class ScheduleDeadliftView(AthleteWeekView):
@@ -228,10 +256,9 @@ class ScheduleDeadliftView(AthleteWeekView):
         choice = ScheduleRequestSerializer(data=request.data)
         choice.is_valid(raise_exception=True)
         result = services.schedule_deadlift(athlete=athlete, week=monday, **choice.validated_data)
-        report = services.evaluate_week(athlete=athlete, week=monday)
-        data = week_data(report, {"request": request})
+        data = show_week(request, athlete.pk, monday)
         data["scheduling"] = {"result": result.outcome, "reason": result.reason}
-        return Response(ScheduledWeekSerializer(data).data)
+        return Response(data)
 
 
 class PublishWeekView(AthleteWeekView):
@@ -243,8 +270,7 @@ class PublishWeekView(AthleteWeekView):
         athlete = self.planned_by_caller(request, pk)
         monday = parse_week(week)
         services.publish_week(athletes=[athlete], week=monday)
-        report = services.evaluate_week(athlete=athlete, week=monday)
-        return Response(WeekSerializer(week_data(report, {"request": request})).data)
+        return Response(show_week(request, athlete.pk, monday))
 
 
 class ApplyFixView(AthleteWeekView):
@@ -261,8 +287,7 @@ class ApplyFixView(AthleteWeekView):
         body = FixRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.apply_fix(athlete=athlete, week=monday, code=body.validated_data["code"])
-        report = services.evaluate_week(athlete=athlete, week=monday)
-        return Response(WeekSerializer(week_data(report, {"request": request})).data)
+        return Response(show_week(request, athlete.pk, monday))
 
 
 class ScheduleRosterView(APIView):

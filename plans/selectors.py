@@ -2,12 +2,12 @@
 queries and turned into the pure domain's dataclasses."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from athletes.models import Athlete, Coach
 from plans.domain import types as domain
@@ -427,3 +427,298 @@ def current_e1rms(athletes: Sequence[Athlete], now: datetime) -> dict[int, E1rm 
                 )
             )
     return {athlete.pk: estimate_e1rm(by_athlete[athlete.pk]) for athlete in athletes}
+
+
+# ---------------------------------------------------------------------------- one week, to show
+
+# The columns the week is shown with (the API's session and set fields), read as plain values.
+RUN_COLUMNS = (
+    "id",
+    "athlete",
+    "kind",
+    "start",
+    "duration_minutes",
+    "status",
+    "actual_start",
+    "actual_duration_minutes",
+    "notes",
+    "distance_km",
+)
+LIFT_COLUMNS = (
+    "id",
+    "athlete",
+    "exercise",
+    "start",
+    "duration_minutes",
+    "status",
+    "actual_start",
+    "actual_duration_minutes",
+    "notes",
+)
+LIFT_SET_COLUMNS = (
+    "id",
+    "order",
+    "is_warmup",
+    "target_reps",
+    "target_load_kg",
+    "target_rir",
+    "target_load_reason",
+    "reps",
+    "load_kg",
+    "rir",
+    "failed",
+    "client_id",
+)
+
+# In the model's field order, as Athlete.from_db takes them (the rest left deferred).
+ATHLETE_COLUMNS = (
+    "id",
+    "user_id",
+    "coach_id",
+    "time_zone",
+    "training_window_start",
+    "training_window_end",
+    "load_increment_kg",
+    "is_active",
+)
+PLAN_COLUMNS = ("id", "status", "published_at", "coach_note")
+
+
+@dataclass
+class ShownWeek:
+    """One athlete-week read to be shown: what load_week gives the engine (the domain's week,
+    the plan, the e1RM), and the week's own sessions as plain values, lifts with their sets,
+    in start order. No model instance per session or set."""
+
+    athlete: Athlete
+    monday: date
+    plan: WeeklyPlan | None
+    e1rm: E1rm | None
+    week: domain.AthleteWeek
+    runs: list[dict]
+    lifts: list[dict]
+
+    @property
+    def bounds(self) -> tuple[datetime, datetime]:
+        return self.week.bounds
+
+
+def read_week(athletes: QuerySet[Athlete], pk: int, monday: date) -> ShownWeek | None:
+    """The week starting `monday` of the athlete `pk` among `athletes` (the caller's scope, from
+    athletes.access), or None when it is not among them. Four queries: the athlete, the week's
+    plan, the runs within reach of the week, and the lifts with their sets from the start of
+    the e1RM's look-back to the end of the reach (so the history needs no query of its own).
+    Judges nothing; the same sessions, sets and history as load_week."""
+    if monday.weekday() != 0:
+        raise ServiceError(f"A week starts on a Monday; {monday} is not one.")
+    # Values, not the scope's model instance with its user: the user is only needed to name
+    # the athlete in an error, and is read then. The plan has a (compiled) query of its own:
+    # joining it here cost more to compile than that query costs to run.
+    found = list(athletes.filter(pk=pk).values_list(*ATHLETE_COLUMNS))
+    if not found:
+        return None
+    athlete = Athlete.from_db(athletes.db, ATHLETE_COLUMNS, found[0])
+    athlete_week_settings = athlete_settings(athlete)
+    start, end = week_bounds(monday, athlete_week_settings.time_zone)
+    reach_start, reach_end = start - BEFORE_WEEK, end + AFTER_WEEK
+    # "the best of their logged working sets in the 42 days before the week's local Monday"
+    lookback_start = start - E1RM_LOOKBACK
+
+    run_rows = [
+        dict(zip(RUN_COLUMNS, values, strict=True))
+        for values in _RUNS_IN_RANGE.rows(
+            athletes.db, athlete=pk, after=reach_start, before=reach_end
+        )
+    ]
+    lift_rows = _LIFTS_AND_SETS_IN_RANGE.rows(
+        athletes.db, athlete=pk, after=min(lookback_start, reach_start), before=reach_end
+    )
+
+    runs: list[dict] = []
+    domain_runs: list[domain.RunSession] = []
+    for row in run_rows:
+        domain_runs.append(
+            domain.RunSession(
+                id=row["id"],
+                kind=row["kind"],
+                start=row["start"],
+                duration_minutes=row["duration_minutes"],
+                status=row["status"],
+                actual_start=row["actual_start"],
+                actual_duration_minutes=row["actual_duration_minutes"],
+            )
+        )
+        if start <= row["start"] < end:
+            runs.append(row)
+
+    # One row per set (a lift without sets: one row of None), in start, id and set order.
+    lifts: dict[int, dict] = {}
+    sets: dict[int, list[domain.LiftSet]] = defaultdict(list)
+    history: list[domain.LiftSet] = []
+    width = len(LIFT_COLUMNS)
+    for values in lift_rows:
+        lift = dict(zip(LIFT_COLUMNS, values[:width], strict=True))
+        lift_set = dict(zip(LIFT_SET_COLUMNS, values[width:], strict=True))
+        lift_start = lift["start"]
+        if reach_start <= lift_start and lift["id"] not in lifts:
+            lifts[lift["id"]] = {**lift, "sets": []}
+        if lift_set["id"] is None:
+            continue
+        if reach_start <= lift_start:
+            lifts[lift["id"]]["sets"].append(lift_set)
+            sets[lift["id"]].append(
+                domain.LiftSet(
+                    id=lift_set["id"],
+                    order=lift_set["order"],
+                    is_warmup=lift_set["is_warmup"],
+                    target_reps=lift_set["target_reps"],
+                    target_load_kg=lift_set["target_load_kg"],
+                    target_rir=lift_set["target_rir"],
+                    reps=lift_set["reps"],
+                    load_kg=lift_set["load_kg"],
+                    rir=lift_set["rir"],
+                    failed=lift_set["failed"],
+                    target_load_reason=lift_set["target_load_reason"],
+                )
+            )
+        if (
+            lookback_start <= lift_start < start
+            and lift["exercise"] == Exercise.DEADLIFT
+            and lift["status"] != SessionStatus.SKIPPED
+            and not lift_set["is_warmup"]
+            and lift_set["reps"] is not None
+            and not lift_set["failed"]
+        ):
+            history.append(
+                domain.LiftSet(
+                    id=lift_set["id"],
+                    order=lift_set["order"],
+                    is_warmup=False,
+                    target_reps=None,
+                    target_load_kg=None,
+                    target_rir=None,
+                    reps=lift_set["reps"],
+                    load_kg=lift_set["load_kg"],
+                    rir=lift_set["rir"],
+                    failed=False,
+                )
+            )
+    domain_lifts = [
+        domain.LiftSession(
+            id=lift_id,
+            exercise=lift["exercise"],
+            start=lift["start"],
+            duration_minutes=lift["duration_minutes"],
+            status=lift["status"],
+            actual_start=lift["actual_start"],
+            actual_duration_minutes=lift["actual_duration_minutes"],
+            sets=tuple(sets[lift_id]),
+        )
+        for lift_id, lift in lifts.items()
+    ]
+
+    plan = None
+    for values in _PLAN_OF_WEEK.rows(athletes.db, athlete=pk, monday=monday):
+        plan_values = dict(zip(PLAN_COLUMNS, values, strict=True))
+        plan = WeeklyPlan(athlete=athlete, week_start=monday, **plan_values)
+    return ShownWeek(
+        athlete=athlete,
+        monday=monday,
+        plan=plan,
+        e1rm=estimate_e1rm(history),
+        week=domain.AthleteWeek(
+            athlete=athlete_week_settings,
+            monday=monday,
+            runs=tuple(domain_runs),
+            lifts=tuple(domain_lifts),
+        ),
+        runs=runs,
+        lifts=[lift for lift in lifts.values() if start <= lift["start"] < end],
+    )
+
+
+class CompiledQuery:
+    """A values_list query built and compiled once per database alias, then run with new values
+    for its parameters. The week endpoint's session queries cost ten times more to build and
+    compile (a join resolved per set column) than to run; the rows come back converted by the
+    compiler's own converters, as the queryset would give them.
+
+    `build` makes the queryset from keyword values; `samples` are distinct values of the right
+    types, from which each SQL parameter's place is found (and its adaptation checked)."""
+
+    def __init__(self, build: Callable[..., QuerySet], **samples: object) -> None:
+        self.build = build
+        self.samples = samples
+        self._compiled: dict[str, tuple] = {}
+
+    @staticmethod
+    def _adapt(connection, value):
+        if isinstance(value, datetime):
+            return connection.ops.adapt_datetimefield_value(value)
+        if isinstance(value, date):
+            return connection.ops.adapt_datefield_value(value)
+        return value
+
+    def _compile(self, using: str) -> tuple:
+        query = self.build(**self.samples).query
+        compiler = query.get_compiler(using)
+        sql, params = compiler.as_sql()
+        adapted = {
+            name: self._adapt(compiler.connection, value) for name, value in self.samples.items()
+        }
+        slots = []
+        for param in params:
+            names = [name for name, value in adapted.items() if value == param]
+            if len(names) != 1:
+                raise ValueError(f"No one sample value matches the SQL parameter {param!r}.")
+            slots.append(names[0])
+        columns = [column for column, _, _ in compiler.select]
+        return query, sql, slots, columns
+
+    def rows(self, using: str, **values: object) -> list:
+        if using not in self._compiled:
+            self._compiled[using] = self._compile(using)
+        query, sql, slots, columns = self._compiled[using]
+        # A compiler of this thread's connection (cheap: nothing is compiled again) converts.
+        compiler = query.get_compiler(using)
+        connection = compiler.connection
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self._adapt(connection, values[name]) for name in slots])
+            rows = cursor.fetchall()
+        converters = compiler.get_converters(columns)
+        return list(compiler.apply_converters(rows, converters)) if converters else rows
+
+
+_SAMPLE_AFTER = datetime(2001, 2, 3, 4, 5, tzinfo=UTC)
+_SAMPLE_BEFORE = datetime(2002, 3, 4, 5, 6, tzinfo=UTC)
+
+_RUNS_IN_RANGE = CompiledQuery(
+    lambda athlete, after, before: (
+        RunSession.objects.filter(athlete_id=athlete, start__gte=after, start__lt=before)
+        .order_by("start", "pk")
+        .values_list(*RUN_COLUMNS)
+    ),
+    athlete=-4242,
+    after=_SAMPLE_AFTER,
+    before=_SAMPLE_BEFORE,
+)
+# One row per set, and one of None for a lift without sets.
+_LIFTS_AND_SETS_IN_RANGE = CompiledQuery(
+    lambda athlete, after, before: (
+        LiftSession.objects.filter(athlete_id=athlete, start__gte=after, start__lt=before)
+        .order_by("start", "pk", "sets__order")
+        .values_list(*LIFT_COLUMNS, *(f"sets__{name}" for name in LIFT_SET_COLUMNS))
+    ),
+    athlete=-4242,
+    after=_SAMPLE_AFTER,
+    before=_SAMPLE_BEFORE,
+)
+_PLAN_OF_WEEK = CompiledQuery(
+    lambda athlete, monday: (
+        WeeklyPlan.objects.filter(athlete_id=athlete, week_start=monday)
+        .order_by()
+        .values_list(*PLAN_COLUMNS)
+    ),
+    athlete=-4242,
+    monday=date(2001, 1, 1),
+)
