@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -51,7 +52,8 @@ class LoadedWeek:
     # and reading 42 days of sets was most of the dashboard's database time.
     e1rm: E1rm | None
     week: domain.AthleteWeek
-    tally: Tally
+    # Set by judge_weeks, which reads only some runs and has the database count the rest.
+    counted: Tally | None = None
     # Empty when loaded with rows=False (evaluate_roster): a model instance per session and
     # set was most of the dashboard's time, and judging a week needs only `week`.
     runs: list[RunSession] = field(default_factory=list)
@@ -60,6 +62,10 @@ class LoadedWeek:
     @property
     def bounds(self) -> tuple[datetime, datetime]:
         return self.week.bounds
+
+    @property
+    def tally(self) -> Tally:
+        return self.counted if self.counted is not None else Tally.of(self.week)
 
     def own(self, sessions):
         start, end = self.bounds
@@ -95,6 +101,23 @@ def to_domain_run(run: RunSession) -> domain.RunSession:
         status=run.status,
         actual_start=run.actual_start,
         actual_duration_minutes=run.actual_duration_minutes,
+    )
+
+
+def history_set(
+    pk: int, order: int, reps: int, load_kg: Decimal | None, rir: int | None
+) -> domain.LiftSet:
+    """A logged working set, as the e1RM reads it: only what was done counts."""
+    return domain.LiftSet(
+        id=pk,
+        order=order,
+        is_warmup=False,
+        target_reps=None,
+        target_load_kg=None,
+        target_rir=None,
+        reps=reps,
+        load_kg=load_kg,
+        rir=rir,
     )
 
 
@@ -183,20 +206,7 @@ def load_weeks(
         if e1rm
         else ()
     ):
-        history_by_athlete[athlete_id].append(
-            domain.LiftSet(
-                id=pk,
-                order=order,
-                is_warmup=False,
-                target_reps=None,
-                target_load_kg=None,
-                target_rir=None,
-                reps=reps,
-                load_kg=load_kg,
-                rir=rir,
-                failed=False,
-            )
-        )
+        history_by_athlete[athlete_id].append(history_set(pk, order, reps, load_kg, rir))
     loaded = {}
     for athlete in athletes:
         week = domain.AthleteWeek(
@@ -211,7 +221,6 @@ def load_weeks(
             plan=plan_by_athlete.get(athlete.pk),
             e1rm=estimate_e1rm(history_by_athlete[athlete.pk]) if e1rm else None,
             week=week,
-            tally=Tally.of(week),
             runs=runs_by_athlete[athlete.pk],
             lifts=lifts_by_athlete[athlete.pk],
         )
@@ -293,7 +302,7 @@ def judge_weeks(athletes: Sequence[Athlete], monday: date) -> dict[int, LoadedWe
                 runs=tuple(runs[athlete.pk]),
                 lifts=own_lifts,
             ),
-            tally=Tally(
+            counted=Tally(
                 done + sum(1 for lift in own_lifts if lift.status == DONE),
                 planned + len(own_lifts),
             ),
@@ -414,17 +423,7 @@ def current_e1rms(athletes: Sequence[Athlete], now: datetime) -> dict[int, E1rm 
         week_start = starts[row["session__athlete_id"]]
         if week_start - E1RM_LOOKBACK <= row["session__start"] < week_start:
             by_athlete[row["session__athlete_id"]].append(
-                domain.LiftSet(
-                    id=row["pk"],
-                    order=row["order"],
-                    is_warmup=False,
-                    target_reps=None,
-                    target_load_kg=None,
-                    target_rir=None,
-                    reps=row["reps"],
-                    load_kg=row["load_kg"],
-                    rir=row["rir"],
-                )
+                history_set(row["pk"], row["order"], row["reps"], row["load_kg"], row["rir"])
             )
     return {athlete.pk: estimate_e1rm(by_athlete[athlete.pk]) for athlete in athletes}
 
@@ -590,17 +589,12 @@ def read_week(athletes: QuerySet[Athlete], pk: int, monday: date) -> ShownWeek |
             and not lift_set["failed"]
         ):
             history.append(
-                domain.LiftSet(
-                    id=lift_set["id"],
-                    order=lift_set["order"],
-                    is_warmup=False,
-                    target_reps=None,
-                    target_load_kg=None,
-                    target_rir=None,
-                    reps=lift_set["reps"],
-                    load_kg=lift_set["load_kg"],
-                    rir=lift_set["rir"],
-                    failed=False,
+                history_set(
+                    lift_set["id"],
+                    lift_set["order"],
+                    lift_set["reps"],
+                    lift_set["load_kg"],
+                    lift_set["rir"],
                 )
             )
     domain_lifts = [
