@@ -41,6 +41,9 @@ DEFAULT_REPS = 3
 DEFAULT_SESSION_DURATION = timedelta(minutes=60)
 DEFAULT_DURATION_MINUTES = 60
 SLOT_GRID = timedelta(minutes=15)
+# Nothing is scheduled into the past, nor so soon that the athlete cannot get to the gym: the
+# earliest start is the first grid slot at least this long after now.
+SCHEDULING_LEAD = timedelta(hours=1)
 DEFAULT_TRAINING_WINDOW_START = time(6, 0)
 DEFAULT_TRAINING_WINDOW_END = time(21, 0)
 

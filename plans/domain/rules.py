@@ -6,7 +6,7 @@ neighbouring days count for the 6 hours. Skipped sessions and warm-up sets count
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
 
 from plans.domain.constants import (
@@ -119,22 +119,29 @@ RULES: dict[str, Rule] = {
 }
 
 
-def evaluate_week(week: AthleteWeek, *, suggest_fixes: bool = True) -> list[Violation]:
+def evaluate_week(
+    week: AthleteWeek, *, now: datetime, suggest_fixes: bool = True
+) -> list[Violation]:
     """The week's violations, errors first, then by code.
+
+    The violations are the same whatever `now` is (a missed session is judged as planned), so
+    a stored verdict never goes stale by the clock alone; only the fixes look at it: none puts
+    a session before now.
 
     With suggest_fixes=False the week is only judged: the same violations (codes, severities,
     sessions, messages) but none carries a fix or the scheduler's reason why no better time
     exists, so the scheduler never runs. The coach's dashboard shows no more than that, for a
     whole roster at once."""
     check_training_window(week.athlete)
-    context = _Context(week, suggest_fixes=suggest_fixes)
+    context = _Context(week, now=now, suggest_fixes=suggest_fixes)
     violations = [v for check in _CHECKS if (v := check(context)) is not None]
     return sorted(violations, key=lambda v: (v.severity != Severity.ERROR, v.code))
 
 
 class _Context:
-    def __init__(self, week: AthleteWeek, *, suggest_fixes: bool) -> None:
+    def __init__(self, week: AthleteWeek, *, now: datetime, suggest_fixes: bool) -> None:
         self.week = week
+        self.now = now
         self.suggest_fixes = suggest_fixes
         self.tz = week.time_zone
         self.deadlifts = week.deadlifts
@@ -143,21 +150,30 @@ class _Context:
     @cached_property
     def placement(self) -> Placement:
         # Only the rules that suggest a move need the scheduler; most weeks never ask.
-        return schedule_deadlift(self.week)
+        return schedule_deadlift(self.week, now=self.now)
 
     def when(self, lift: LiftSession) -> str:
         return local_time_label(lift.effective_start, self.tz)
 
     def move_fix(self, offenders: Sequence[LiftSession], *, hard_day: bool) -> MoveDeadlift | None:
-        keeper = self.keeper
-        if not self.suggest_fixes or keeper is None or keeper.is_logged or keeper not in offenders:
+        if not self.suggest_fixes or not any(lift.id == self.keeper_id for lift in offenders):
             return None
         placement = self.placement
+        # The scheduler only moves a deadlift to a time still ahead: no fix lands in the past.
         if placement.outcome != "moved" or placement.start is None:
             return None
-        if hard_day and not placement.on_hard_day:
+        if placement.session_id is None or (hard_day and not placement.on_hard_day):
             return None
-        return MoveDeadlift(keeper.id, placement.start, self.tz)
+        return MoveDeadlift(placement.session_id, placement.start, self.tz)
+
+    @cached_property
+    def keeper_id(self) -> int | None:
+        """The deadlift the scheduler would keep: the week's own keeper, unless it is missed
+        and another is still ahead. None when the one kept is history."""
+        keeper = self.keeper
+        if keeper is None or keeper.is_history(self.now):
+            return None
+        return self.placement.session_id
 
     def stuck(self, fix: Fix | None, offenders: Sequence[LiftSession]) -> bool:
         """The deadlift to keep offends and could move, yet the scheduler found it no better
@@ -168,7 +184,7 @@ class _Context:
             and fix is None
             and keeper is not None
             and keeper in offenders
-            and not keeper.is_logged
+            and not keeper.is_history(self.now)
         )
 
     def violation(

@@ -10,6 +10,11 @@ Preference, the same on hard days and in the fallback: the candidate whose small
 interval run is largest, ties going to the earliest start. That puts the pull as far from the
 intervals as the window and the other sessions allow. Without any interval run in reach every
 candidate ties, so the earliest free time of the week wins.
+
+The present (`now`, always an argument): no candidate starts before the first grid slot at least
+SCHEDULING_LEAD after now. A deadlift that is logged or under way is history and stays; a missed
+one (planned, over, nothing logged) moves to the best slot still ahead, or stays with `no_slot`;
+a week that is over changes nothing.
 """
 
 from collections.abc import Iterable
@@ -18,8 +23,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from typing import Literal
 
-from plans.domain.constants import DEFAULT_DURATION_MINUTES, MIN_GAP_FROM_INTERVALS, SLOT_GRID
+from plans.domain.constants import (
+    DEFAULT_DURATION_MINUTES,
+    MIN_GAP_FROM_INTERVALS,
+    SCHEDULING_LEAD,
+    SLOT_GRID,
+)
 from plans.domain.format import (
+    clock,
     dated_time_label,
     duration_label,
     join_and,
@@ -29,6 +40,8 @@ from plans.domain.format import (
 from plans.domain.types import AthleteSettings, AthleteWeek, LiftSession, RunSession
 from plans.domain.weeks import local_midnight
 
+# "updated" (same time, the scheduler's own loads prescribed again) is the service's word: the
+# placement only says where.
 Outcome = Literal["placed", "moved", "unchanged", "no_slot"]
 
 _DAY = timedelta(days=1)
@@ -83,16 +96,47 @@ def split_deadlifts(week: AthleteWeek) -> tuple[LiftSession | None, tuple[LiftSe
     return ranked[0], tuple(ranked[1:])
 
 
-def schedule_deadlift(week: AthleteWeek) -> Placement:
+def earliest_start(now: datetime) -> datetime:
+    """The first instant the scheduler may place a session at: SCHEDULING_LEAD after now. The
+    grid (quarter hours of local time, which every real zone offset keeps aligned with UTC's)
+    rounds it up to a slot."""
+    if now.utcoffset() is None:
+        raise ValueError(f"now must be an aware datetime, got {now!r}.")
+    return now.astimezone(UTC) + SCHEDULING_LEAD
+
+
+def _keeper(week: AthleteWeek, now: datetime) -> tuple[LiftSession | None, tuple[int, ...]]:
+    """The deadlift the scheduler keeps (and may move), and the ones it deletes.
+
+    split_deadlifts' order (logged first, then the earliest), except that one under way comes
+    next and a missed one gives way to one still ahead: that is the one the athlete expects.
+    History (logged or under way) is never deleted."""
+    ranked = sorted(
+        week.deadlifts,
+        key=lambda lift: (
+            not lift.is_logged,
+            not lift.is_history(now),
+            lift.is_missed(now),
+            lift.effective_start,
+            lift.id,
+        ),
+    )
+    if not ranked:
+        return None, ()
+    return ranked[0], tuple(lift.id for lift in ranked[1:] if not lift.is_history(now))
+
+
+def schedule_deadlift(week: AthleteWeek, *, now: datetime) -> Placement:
     check_training_window(week.athlete)
-    keeper, extras = split_deadlifts(week)
-    extra_ids = tuple(lift.id for lift in extras if not lift.is_logged)
+    earliest = earliest_start(now)
+    keeper, extra_ids = _keeper(week, now)
     tz = week.time_zone
 
-    if keeper is not None and keeper.is_logged:
+    if keeper is not None and keeper.is_history(now):
         # The planned start, which is what a caller would write back: "unchanged" must not
         # turn into a move to the logged actual start.
         start = keeper.start.astimezone(UTC)
+        what = "is logged" if keeper.is_logged else "has started"
         return Placement(
             outcome="unchanged",
             session_id=keeper.id,
@@ -100,18 +144,29 @@ def schedule_deadlift(week: AthleteWeek) -> Placement:
             end=start + timedelta(minutes=keeper.duration_minutes),
             on_hard_day=week.local_day(keeper.effective_start) in week.hard_days,
             reason=(
-                f"The deadlift on {local_time_label(keeper.effective_start, tz)} is logged; "
-                "logged history stays where it happened."
+                f"The deadlift on {local_time_label(keeper.effective_start, tz)} {what}; "
+                "history stays where it happened."
             ),
             extra_session_ids=extra_ids,
             duration_minutes=keeper.duration_minutes,
         )
 
     duration_minutes = keeper.duration_minutes if keeper is not None else DEFAULT_DURATION_MINUTES
+    if week.bounds[1] <= now:
+        # Nothing is rewritten in a week that is over, not even its extra deadlifts.
+        return Placement(
+            outcome="no_slot",
+            session_id=keeper.id if keeper is not None else None,
+            start=None,
+            end=None,
+            on_hard_day=False,
+            reason="The week is over.",
+            duration_minutes=duration_minutes,
+        )
     leaving = set(extra_ids)
     if keeper is not None:
         leaving.add(keeper.id)
-    search = _SlotSearch(week, timedelta(minutes=duration_minutes), leaving)
+    search = _SlotSearch(week, timedelta(minutes=duration_minutes), leaving, earliest)
     hard_slot = search.best(hard_day_only=True)
 
     def placement(outcome: Outcome, slot: _Slot | None, reason: str) -> Placement:
@@ -127,7 +182,9 @@ def schedule_deadlift(week: AthleteWeek) -> Placement:
             no_hard_day_reason="" if hard_slot is not None else search.why_no_hard_day,
         )
 
-    if keeper is not None:
+    if keeper is not None and not keeper.is_missed(now):
+        # Still to come (perhaps sooner than the scheduler itself would place one): it stays
+        # where the coach put it if it fits.
         current = search.judge(keeper.effective_start)
         if current.fits and (current.day in week.hard_days or hard_slot is None):
             return placement("unchanged", current, search.explain(current, already_there=True))
@@ -160,8 +217,13 @@ class _Slot:
 
 
 class _SlotSearch:
-    def __init__(self, week: AthleteWeek, duration: timedelta, leaving: set[int]) -> None:
+    def __init__(
+        self, week: AthleteWeek, duration: timedelta, leaving: set[int], earliest: datetime
+    ) -> None:
         self.week = week
+        # Candidates start here or later; only the judgement of a deadlift where it already is
+        # looks at an earlier time.
+        self.earliest = earliest
         self.tz = week.time_zone
         self.duration = duration
         self.window_start = week.athlete.training_window_start
@@ -215,7 +277,7 @@ class _SlotSearch:
         # judge every step, cut the ruled-out intervals from the window's steps; along each
         # run of free steps the smallest gap to the interval runs rises from the run before
         # and falls towards the run after, so its best step is an end or the middle.
-        first, last = self._grid_steps()
+        first, last = self._grid_steps(midnight)
         candidates: set[int] = set()
         for low, high in self._free_steps(midnight, first, last):
             candidates |= {low, high}
@@ -233,11 +295,14 @@ class _SlotSearch:
             if (slot := self._judge(midnight + step * SLOT_GRID, day, True, self.busy)).fits
         )
 
-    def _grid_steps(self) -> tuple[int, int]:
-        """The first and last grid steps after local midnight whose session fits the window."""
+    def _grid_steps(self, midnight: datetime | None = None) -> tuple[int, int]:
+        """The first and last grid steps after local midnight whose session fits the window
+        and, given the day's midnight, starts no earlier than the earliest start."""
         grid = int(SLOT_GRID.total_seconds())
         first = -(-_seconds(self.window_start, up=True) // grid)
         last = (_seconds(self.window_end) - int(self.duration.total_seconds())) // grid
+        if midnight is not None:
+            first = max(first, -((midnight - self.earliest) // SLOT_GRID))
         return first, last
 
     def _free_steps(self, midnight: datetime, first: int, last: int) -> list[tuple[int, int]]:
@@ -261,7 +326,7 @@ class _SlotSearch:
     def _judge_every_step(self, day: date) -> list[_Slot]:
         midnight, next_midnight = local_midnight(day, self.tz), local_midnight(day + _DAY, self.tz)
         if next_midnight - midnight == _DAY:
-            first, last = self._grid_steps()
+            first, last = self._grid_steps(midnight)
             return [
                 self._judge(midnight + step * SLOT_GRID, day, True, self.busy)
                 for step in range(first, last + 1)
@@ -274,7 +339,7 @@ class _SlotSearch:
         while moment < next_midnight:
             local = moment.astimezone(self.tz)
             on_grid = _seconds(local.time()) % grid == 0 and local.microsecond == 0
-            if on_grid and local.time() >= self.window_start:
+            if on_grid and local.time() >= self.window_start and moment >= self.earliest:
                 slot = self.judge(moment)
                 if slot.in_window:
                     slots.append(slot)
@@ -355,6 +420,12 @@ class _SlotSearch:
         if self._window_too_short():
             return f"No time this week fits a {minutes} deadlift: {self._window_too_short_text()}."
         blocked = [slot for slot in self.slots if slot.in_window]
+        if not blocked and self._partly_past:
+            return (
+                f"No time is left this week for a {minutes} deadlift: nothing starts before "
+                f"{local_time_label(self.earliest, self.tz)}, and the {self._window_text()} "
+                "window has no slot after that."
+            )
         too_close = any(slot.too_close for slot in blocked)
         taken = any(slot.overlaps and not slot.too_close for slot in blocked)
         if too_close and taken:
@@ -365,14 +436,23 @@ class _SlotSearch:
             why = "overlaps another session"
         else:
             why = "falls in a DST jump, on clocks that never show it"
+        remaining = "remaining " if self._partly_past else ""
         return (
-            f"No time this week fits a {minutes} deadlift: every {minutes} slot in the "
-            f"{self._window_text()} window {why}."
+            f"No time this week fits a {minutes} deadlift: every {remaining}{minutes} slot in "
+            f"the {self._window_text()} window {why}."
         )
+
+    @property
+    def _partly_past(self) -> bool:
+        return self.earliest > self.week.bounds[0]
 
     def _why_day_is_full(self, day: date) -> str:
         minutes = self._minutes_text()
         slots = [slot for slot in self._grid(day) if slot.in_window]
+        if not slots and local_midnight(day + _DAY, self.tz) <= self.earliest:
+            return "it is past"
+        if not slots and local_midnight(day, self.tz) < self.earliest:
+            return f"no {minutes} slot is left after {clock(self.earliest, self.tz)}"
         if not slots:
             return f"the {self._window_text()} window has no {minutes} slot"
         close = [slot for slot in slots if slot.too_close]

@@ -20,6 +20,7 @@ from plans.domain.constants import (
     DEFAULT_TRAINING_WINDOW_START,
     DONE,
     INTERVAL,
+    PLANNED,
     SKIPPED,
 )
 from plans.domain.format import join_and, local_time_label, plural
@@ -77,6 +78,15 @@ class _Timed:
     @property
     def effective_end(self) -> datetime:
         return self.effective_start + self.effective_duration
+
+    @property
+    def planned_end(self) -> datetime:
+        return self.start.astimezone(UTC) + timedelta(minutes=self.duration_minutes)
+
+    def is_missed(self, now: datetime) -> bool:
+        """Planned, and its planned end is before now: it did not happen (or nobody said so).
+        The rules still judge it as planned; only the pages and the scheduler tell it apart."""
+        return self.status == PLANNED and self.planned_end < now
 
 
 @dataclass(frozen=True)
@@ -154,6 +164,15 @@ class LiftSession(_Timed):
     def is_logged(self) -> bool:
         """Done, or with a set logged: history, which no fix and no scheduler may rewrite."""
         return self.status == DONE or any(lift_set.is_logged for lift_set in self.sets)
+
+    def is_missed(self, now: datetime) -> bool:
+        return not self.is_logged and super().is_missed(now)
+
+    def is_history(self, now: datetime) -> bool:
+        """Logged, or under way (started, not yet over): where it is, it stays."""
+        return self.is_logged or (
+            self.status == PLANNED and self.start.astimezone(UTC) <= now < self.planned_end
+        )
 
     @property
     def working_sets(self) -> tuple[LiftSet, ...]:

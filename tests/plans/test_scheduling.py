@@ -27,6 +27,10 @@ WINTER_MONDAY = date(2026, 11, 30)  # 2026-W49: no DST change in Berlin
 SPRING_MONDAY = date(2026, 3, 23)  # Berlin's clocks go forward on Sunday 2026-03-29
 AUTUMN_MONDAY = date(2026, 10, 19)  # Berlin's clocks go back on Sunday 2026-10-25
 
+# Long before any week here: nothing is past, so only the rules decide (the present has tests
+# of its own).
+BEFORE = datetime(2000, 1, 3, tzinfo=UTC)
+
 _ids = count(1)
 
 
@@ -66,7 +70,7 @@ def at_utc(*args: int) -> datetime:
 
 def test_places_the_deadlift_on_the_hard_day_as_far_from_the_intervals_as_it_can() -> None:
     # Intervals Tue 12:00-13:00; the window 06:00-21:00 leaves Tue 19:00-20:00 starts.
-    placement = schedule_deadlift(week(runs=(run(local(1, 12)),)))
+    placement = schedule_deadlift(week(runs=(run(local(1, 12)),)), now=BEFORE)
     assert placement.outcome == "placed"
     assert placement.session_id is None
     assert placement.start == local(1, 20)
@@ -79,18 +83,18 @@ def test_places_the_deadlift_on_the_hard_day_as_far_from_the_intervals_as_it_can
 def test_another_session_pushes_the_deadlift_earlier() -> None:
     # Intervals Tue 07:00; an easy run 19:00-20:30 takes the evening.
     runs = (run(local(1, 7)), run(local(1, 19), 90, kind="easy"))
-    placement = schedule_deadlift(week(runs=runs))
+    placement = schedule_deadlift(week(runs=runs), now=BEFORE)
     assert placement.start == local(1, 18)
 
 
 def test_touching_another_session_is_no_overlap() -> None:
     runs = (run(local(1, 7)), run(local(1, 20), 60, kind="easy"))
-    placement = schedule_deadlift(week(runs=runs))
+    placement = schedule_deadlift(week(runs=runs), now=BEFORE)
     assert placement.start == local(1, 19)
 
 
 def test_grid_starts_on_the_quarter_hour_inside_the_window() -> None:
-    placement = schedule_deadlift(week(athlete_settings=athlete(time(6, 10), time(21))))
+    placement = schedule_deadlift(week(athlete_settings=athlete(time(6, 10), time(21))), now=BEFORE)
     assert placement.start == local(0, 6, 15)
     assert placement.reason == (
         "The week has no interval run, so no hard day. Mon 06:15 is the earliest free time in "
@@ -99,14 +103,14 @@ def test_grid_starts_on_the_quarter_hour_inside_the_window() -> None:
 
 
 def test_without_any_interval_run_the_earliest_free_time_wins() -> None:
-    placement = schedule_deadlift(week(runs=(run(local(0, 6), kind="easy"),)))
+    placement = schedule_deadlift(week(runs=(run(local(0, 6), kind="easy"),)), now=BEFORE)
     assert placement.start == local(0, 7)
     assert not placement.on_hard_day
 
 
 def test_a_valid_deadlift_on_the_hard_day_stays() -> None:
     lift = deadlift(local(1, 19))
-    placement = schedule_deadlift(week(runs=(run(local(1, 12)),), lifts=(lift,)))
+    placement = schedule_deadlift(week(runs=(run(local(1, 12)),), lifts=(lift,)), now=BEFORE)
     assert placement.outcome == "unchanged"
     assert (placement.session_id, placement.start) == (lift.id, local(1, 19))
     assert not placement.changes_anything
@@ -114,21 +118,21 @@ def test_a_valid_deadlift_on_the_hard_day_stays() -> None:
 
 def test_a_deadlift_off_the_hard_day_moves_when_the_hard_day_has_room() -> None:
     lift = deadlift(local(3, 10))
-    placement = schedule_deadlift(week(runs=(run(local(1, 12)),), lifts=(lift,)))
+    placement = schedule_deadlift(week(runs=(run(local(1, 12)),), lifts=(lift,)), now=BEFORE)
     assert placement.outcome == "moved"
     assert (placement.session_id, placement.start) == (lift.id, local(1, 20))
 
 
 def test_a_deadlift_too_close_to_the_intervals_moves() -> None:
     lift = deadlift(local(1, 14))
-    placement = schedule_deadlift(week(runs=(run(local(1, 12)),), lifts=(lift,)))
+    placement = schedule_deadlift(week(runs=(run(local(1, 12)),), lifts=(lift,)), now=BEFORE)
     assert placement.outcome == "moved"
     assert placement.start == local(1, 20)
 
 
 def test_the_existing_deadlift_keeps_its_duration() -> None:
     lift = deadlift(local(3, 10), minutes=90)
-    placement = schedule_deadlift(week(runs=(run(local(1, 12)),), lifts=(lift,)))
+    placement = schedule_deadlift(week(runs=(run(local(1, 12)),), lifts=(lift,)), now=BEFORE)
     assert placement.start == local(1, 19, 30)
     assert placement.end == local(1, 21)
     assert placement.duration_minutes == 90
@@ -136,7 +140,9 @@ def test_the_existing_deadlift_keeps_its_duration() -> None:
 
 def test_extra_deadlifts_are_listed_and_do_not_block() -> None:
     first, second = deadlift(local(1, 20)), deadlift(local(4, 10))
-    placement = schedule_deadlift(week(runs=(run(local(1, 12)),), lifts=(second, first)))
+    placement = schedule_deadlift(
+        week(runs=(run(local(1, 12)),), lifts=(second, first)), now=BEFORE
+    )
     assert placement.outcome == "unchanged"
     assert placement.session_id == first.id
     assert placement.extra_session_ids == (second.id,)
@@ -146,7 +152,7 @@ def test_extra_deadlifts_are_listed_and_do_not_block() -> None:
 def test_the_extra_deadlift_being_deleted_frees_its_time() -> None:
     # The earliest is kept and moved onto the time the deleted one held.
     kept, extra = deadlift(local(0, 8)), deadlift(local(1, 20))
-    placement = schedule_deadlift(week(runs=(run(local(1, 12)),), lifts=(kept, extra)))
+    placement = schedule_deadlift(week(runs=(run(local(1, 12)),), lifts=(kept, extra)), now=BEFORE)
     assert (placement.outcome, placement.session_id) == ("moved", kept.id)
     assert placement.start == local(1, 20)
     assert placement.extra_session_ids == (extra.id,)
@@ -163,7 +169,9 @@ def test_a_logged_deadlift_is_history_and_stays() -> None:
         actual_duration_minutes=50,
     )
     planned = deadlift(local(0, 8))
-    placement = schedule_deadlift(week(runs=(run(local(1, 12)),), lifts=(planned, done)))
+    placement = schedule_deadlift(
+        week(runs=(run(local(1, 12)),), lifts=(planned, done)), now=BEFORE
+    )
     assert placement.outcome == "unchanged"
     assert placement.session_id == 7
     # The planned start, so a caller writing it back moves nothing.
@@ -175,7 +183,7 @@ def test_a_logged_deadlift_is_history_and_stays() -> None:
 def test_skipped_sessions_neither_block_nor_count() -> None:
     skipped_interval = replace(run(local(1, 12)), status="skipped")
     skipped_lift = replace(deadlift(local(2, 10)), status="skipped")
-    placement = schedule_deadlift(week(runs=(skipped_interval,), lifts=(skipped_lift,)))
+    placement = schedule_deadlift(week(runs=(skipped_interval,), lifts=(skipped_lift,)), now=BEFORE)
     assert placement.outcome == "placed"
     assert placement.start == local(0, 6)
 
@@ -184,7 +192,7 @@ def test_fallback_when_no_hard_day_has_room() -> None:
     # Window 18:00-21:00 and intervals Tue 19:00: every Tuesday time is within 6 h.
     athlete_settings = athlete(time(18), time(21))
     placement = schedule_deadlift(
-        week(runs=(run(local(1, 19)),), athlete_settings=athlete_settings)
+        week(runs=(run(local(1, 19)),), athlete_settings=athlete_settings), now=BEFORE
     )
     assert placement.outcome == "placed"
     assert not placement.on_hard_day
@@ -202,7 +210,8 @@ def test_fallback_keeps_a_valid_deadlift_where_it_is() -> None:
     athlete_settings = athlete(time(18), time(21))
     lift = deadlift(local(3, 18))
     placement = schedule_deadlift(
-        week(runs=(run(local(1, 19)),), lifts=(lift,), athlete_settings=athlete_settings)
+        week(runs=(run(local(1, 19)),), lifts=(lift,), athlete_settings=athlete_settings),
+        now=BEFORE,
     )
     assert placement.outcome == "unchanged"
     assert placement.start == local(3, 18)
@@ -212,14 +221,16 @@ def test_fallback_keeps_a_valid_deadlift_where_it_is() -> None:
 def test_fallback_explains_a_full_hard_day() -> None:
     # Intervals just after midnight, then a long run fills Tuesday's whole 07:00-21:00 window.
     runs = (run(local(1, 0), 45), run(local(1, 7), 840, kind="long"))
-    placement = schedule_deadlift(week(runs=runs, athlete_settings=athlete(time(7), time(21))))
+    placement = schedule_deadlift(
+        week(runs=runs, athlete_settings=athlete(time(7), time(21))), now=BEFORE
+    )
     assert not placement.on_hard_day
     assert placement.no_hard_day_reason == "Tue: other sessions fill the 07:00–21:00 window"
 
 
 def test_fallback_explains_a_hard_day_both_close_and_full() -> None:
     runs = (run(local(1, 10)), run(local(1, 17), 240, kind="long"))
-    placement = schedule_deadlift(week(runs=runs))
+    placement = schedule_deadlift(week(runs=runs), now=BEFORE)
     assert placement.no_hard_day_reason == (
         "Tue: the 60-minute slots 6 h from the interval runs are taken by other sessions"
     )
@@ -269,7 +280,7 @@ def test_fallback_explains_a_hard_day_both_close_and_full() -> None:
 def test_no_slot_says_why(
     athlete_settings: AthleteSettings, runs: tuple[RunSession, ...], reason: str
 ) -> None:
-    placement = schedule_deadlift(week(runs=runs, athlete_settings=athlete_settings))
+    placement = schedule_deadlift(week(runs=runs, athlete_settings=athlete_settings), now=BEFORE)
     assert placement.outcome == "no_slot"
     assert (placement.start, placement.end) == (None, None)
     assert placement.reason == reason
@@ -284,7 +295,7 @@ def test_no_slot_says_why(
 )
 def test_a_window_that_does_not_end_after_it_starts_is_an_error(start: time, end: time) -> None:
     with pytest.raises(SchedulingError, match="training window"):
-        schedule_deadlift(week(athlete_settings=athlete(start, end)))
+        schedule_deadlift(week(athlete_settings=athlete(start, end)), now=BEFORE)
 
 
 @pytest.mark.parametrize(
@@ -302,7 +313,8 @@ def test_neighbouring_weeks_interval_runs_count(
     athlete_settings = athlete(time(0), time(23, 30))
     lift = deadlift(deadlift_start)
     placement = schedule_deadlift(
-        week(runs=(run(interval_start),), lifts=(lift,), athlete_settings=athlete_settings)
+        week(runs=(run(interval_start),), lifts=(lift,), athlete_settings=athlete_settings),
+        now=BEFORE,
     )
     assert placement.outcome == outcome
 
@@ -313,7 +325,7 @@ def test_nonexistent_local_times_are_skipped_in_the_spring_gap() -> None:
     athlete_settings = athlete(time(2), time(4))
     runs = (run(local(6, 12, monday=SPRING_MONDAY)),)
     placement = schedule_deadlift(
-        week(runs=runs, athlete_settings=athlete_settings, monday=SPRING_MONDAY)
+        week(runs=runs, athlete_settings=athlete_settings, monday=SPRING_MONDAY), now=BEFORE
     )
     assert placement.start == at_utc(2026, 3, 29, 1)
     assert placement.end == at_utc(2026, 3, 29, 2)
@@ -327,7 +339,8 @@ def test_the_repeated_autumn_hour_offers_both_instants() -> None:
     runs = (run(local(6, 10, monday=AUTUMN_MONDAY)), run(at_utc(2026, 10, 25), 90, kind="easy"))
     lift = deadlift(local(2, 10, monday=AUTUMN_MONDAY), minutes=30)
     placement = schedule_deadlift(
-        week(runs=runs, lifts=(lift,), athlete_settings=athlete_settings, monday=AUTUMN_MONDAY)
+        week(runs=runs, lifts=(lift,), athlete_settings=athlete_settings, monday=AUTUMN_MONDAY),
+        now=BEFORE,
     )
     assert placement.start == at_utc(2026, 10, 25, 1, 30)
     assert placement.end == at_utc(2026, 10, 25, 2)
@@ -340,7 +353,8 @@ def test_real_time_decides_the_six_hours_across_the_spring_change() -> None:
     athlete_settings = athlete(time(0), time(23, 45))
     lift = deadlift(local(6, 1, monday=SPRING_MONDAY))
     placement = schedule_deadlift(
-        week(runs=runs, lifts=(lift,), athlete_settings=athlete_settings, monday=SPRING_MONDAY)
+        week(runs=runs, lifts=(lift,), athlete_settings=athlete_settings, monday=SPRING_MONDAY),
+        now=BEFORE,
     )
     assert placement.outcome == "moved"
 
@@ -351,7 +365,9 @@ def test_auckland_local_days_decide_the_hard_day() -> None:
     tuesday = datetime(2026, 12, 1, 0, 30, tzinfo=AUCKLAND)
     lift = deadlift(tuesday)
     runs = (run(datetime(2026, 12, 1, 19, 0, tzinfo=AUCKLAND)),)
-    placement = schedule_deadlift(week(runs=runs, lifts=(lift,), athlete_settings=athlete_settings))
+    placement = schedule_deadlift(
+        week(runs=runs, lifts=(lift,), athlete_settings=athlete_settings), now=BEFORE
+    )
     assert tuesday.astimezone(UTC).date() == date(2026, 11, 30)
     assert placement.outcome == "unchanged"
     assert placement.on_hard_day
@@ -359,7 +375,125 @@ def test_auckland_local_days_decide_the_hard_day() -> None:
 
 def test_same_input_same_output() -> None:
     w = week(runs=(run(local(1, 12)), run(local(3, 8))))
-    assert schedule_deadlift(w) == schedule_deadlift(w)
+    assert schedule_deadlift(w, now=BEFORE) == schedule_deadlift(w, now=BEFORE)
+
+
+# ---------------------------------------------------------------------------- the present
+
+
+@pytest.mark.parametrize(
+    ("now", "first_start"),
+    [
+        (local(0, 9, 45), local(0, 10, 45)),  # exactly an hour ahead is a slot
+        (local(0, 9, 45) + timedelta(seconds=1), local(0, 11)),  # a second later it is not
+        (local(0, 10), local(0, 11)),
+        (local(-3, 12), local(0, 6)),  # before the week: its first slot
+    ],
+)
+def test_the_earliest_start_is_the_first_slot_an_hour_ahead(now, first_start) -> None:
+    placement = schedule_deadlift(week(), now=now)
+    assert placement.outcome == "placed"
+    assert placement.start == first_start
+
+
+def test_a_hard_day_that_is_past_is_no_choice() -> None:
+    # Intervals Tue 12:00 and Thu 12:00; on Wednesday only Thursday is still ahead.
+    runs = (run(local(1, 12)), run(local(3, 12)))
+    assert schedule_deadlift(week(runs=runs), now=BEFORE).start == local(1, 20)
+    placement = schedule_deadlift(week(runs=runs), now=local(2, 10))
+    assert placement.start == local(3, 20)
+
+
+def test_the_hard_day_the_clock_has_passed_says_so() -> None:
+    # Interval Mon 07:00; on Monday at 19:30 nothing is left on Monday.
+    placement = schedule_deadlift(week(runs=(run(local(0, 7)),)), now=local(0, 19, 30))
+    assert placement.start == local(6, 20)  # the farthest from Monday's intervals
+    assert not placement.on_hard_day
+    assert placement.no_hard_day_reason == "Mon: no 60-minute slot is left after 20:30"
+    placement = schedule_deadlift(week(runs=(run(local(0, 7)),)), now=local(1, 9))
+    assert placement.no_hard_day_reason == "Mon: it is past"
+
+
+def test_a_missed_deadlift_moves_to_the_best_slot_ahead() -> None:
+    lift = deadlift(local(0, 7))  # Monday 07:00-08:00, never logged
+    placement = schedule_deadlift(week(runs=(run(local(3, 12)),), lifts=(lift,)), now=local(1, 9))
+    assert placement.outcome == "moved"
+    assert placement.session_id == lift.id
+    assert placement.start == local(3, 20)
+
+
+def test_a_missed_deadlift_with_no_time_left_stays_and_says_why() -> None:
+    lift = deadlift(local(6, 7))
+    placement = schedule_deadlift(week(lifts=(lift,)), now=local(6, 20, 30))
+    assert placement.outcome == "no_slot"
+    assert placement.session_id == lift.id and placement.start is None
+    assert placement.reason == (
+        "No time is left this week for a 60-minute deadlift: nothing starts before Sun 21:30, "
+        "and the 06:00–21:00 window has no slot after that."
+    )
+
+
+def test_a_missed_deadlift_gives_way_to_one_still_ahead() -> None:
+    missed, ahead = deadlift(local(0, 7)), deadlift(local(4, 7))
+    placement = schedule_deadlift(week(lifts=(missed, ahead)), now=local(1, 9))
+    assert placement.outcome == "unchanged"
+    assert placement.session_id == ahead.id
+    assert placement.extra_session_ids == (missed.id,)
+
+
+@pytest.mark.parametrize(
+    ("now", "outcome"),
+    [
+        (local(2, 9, 59), "unchanged"),  # a minute before it starts: it stays where it is
+        (local(2, 10), "unchanged"),  # under way
+        (local(2, 10, 59), "unchanged"),
+        (local(2, 11) + timedelta(seconds=1), "moved"),  # over and nothing logged: missed
+    ],
+)
+def test_a_deadlift_under_way_is_history(now, outcome) -> None:
+    lift = deadlift(local(2, 10))
+    placement = schedule_deadlift(week(lifts=(lift,)), now=now)
+    assert placement.outcome == outcome
+    if outcome == "unchanged":
+        assert placement.start == lift.start
+
+
+def test_a_deadlift_under_way_says_it_has_started() -> None:
+    lift = deadlift(local(2, 10))
+    placement = schedule_deadlift(week(lifts=(lift,)), now=local(2, 10, 30))
+    assert placement.reason == (
+        "The deadlift on Wed 10:00 has started; history stays where it happened."
+    )
+
+
+@pytest.mark.parametrize(
+    ("now", "over"),
+    [(local(7, 0) - timedelta(seconds=1), False), (local(7, 0), True), (local(9, 12), True)],
+)
+def test_a_week_that_is_over_changes_nothing(now, over) -> None:
+    missed, extra = deadlift(local(0, 7)), deadlift(local(2, 7))
+    placement = schedule_deadlift(week(lifts=(missed, extra)), now=now)
+    assert placement.outcome == "no_slot"
+    assert (placement.reason == "The week is over.") == over
+    assert (placement.extra_session_ids == ()) == over
+
+
+def test_no_fix_moves_a_deadlift_into_the_past() -> None:
+    # Interval Tue 12:00, deadlift Tue 15:00 (too close). Before Tuesday evening the fix is
+    # Tue 20:00; at 19:30 that is within the hour, so the fix goes to the best time left.
+    lift = deadlift(local(1, 15))
+    w = week(runs=(run(local(1, 12)),), lifts=(lift,))
+    [early] = [
+        v for v in evaluate_week(w, now=local(0, 9)) if v.code == DEADLIFT_TOO_CLOSE_TO_INTERVALS
+    ]
+    assert early.fix is not None and early.fix.new_start == local(1, 20)
+    late = evaluate_week(w, now=local(1, 19, 30))
+    [close] = [v for v in late if v.code == DEADLIFT_TOO_CLOSE_TO_INTERVALS]
+    assert close.fix is not None and close.fix.new_start >= local(1, 20, 30)
+    # The violations themselves do not depend on the clock.
+    assert [(v.code, v.message) for v in late if v.fix is None] == [
+        (v.code, v.message) for v in evaluate_week(w, now=local(0, 9)) if v.fix is None
+    ]
 
 
 # ---------------------------------------------------------------------------- properties
@@ -384,6 +518,10 @@ class _Candidate:
     min_gap: timedelta
 
 
+def _end(session: RunSession | LiftSession) -> datetime:
+    return session.start.astimezone(UTC) + timedelta(minutes=session.duration_minutes)
+
+
 def _effective(session: RunSession | LiftSession) -> tuple[datetime, datetime]:
     if (
         session.status == "done"
@@ -400,7 +538,7 @@ def _effective(session: RunSession | LiftSession) -> tuple[datetime, datetime]:
 class BruteForce:
     """The scheduler's constraints restated the slow, obvious way."""
 
-    def __init__(self, w: AthleteWeek) -> None:
+    def __init__(self, w: AthleteWeek, now: datetime = BEFORE) -> None:
         tz = w.athlete.time_zone
         week_start, week_end = week_bounds(w.monday, tz)
         own_deadlifts = sorted(
@@ -413,7 +551,13 @@ class BruteForce:
             ),
             key=lambda lift: (_effective(lift)[0], lift.id),
         )
-        self.keeper = own_deadlifts[0] if own_deadlifts else None
+        self.now = now
+        self.week_over = week_end <= now
+        # Sessions here are never logged: history is only a deadlift under way.
+        self.under_way = [lift for lift in own_deadlifts if lift.start <= now < _end(lift)]
+        missed = [lift for lift in own_deadlifts if _end(lift) < now]
+        ahead = [lift for lift in own_deadlifts if lift not in missed]
+        self.keeper = (ahead or own_deadlifts or [None])[0]
         leaving = {lift.id for lift in own_deadlifts}
         self.duration = timedelta(minutes=self.keeper.duration_minutes if self.keeper else 60)
         self.tz = tz
@@ -432,7 +576,11 @@ class BruteForce:
             if r.kind == "interval" and r.status != "skipped" and week_start <= r.start < week_end
         }
         self.days = [w.monday + timedelta(days=n) for n in range(7)]
-        self.candidates = [c for c in self._grid() if self.fits(c.start)]
+        self.candidates = [
+            c
+            for c in self._grid()
+            if self.fits(c.start) and c.start >= now + timedelta(hours=1) and not self.week_over
+        ]
 
     def _grid(self) -> list[_Candidate]:
         seen: set[datetime] = set()
@@ -560,11 +708,11 @@ def _apply(w: AthleteWeek, placement: Placement) -> AthleteWeek:
 @settings(max_examples=200, deadline=None)
 @given(athlete_weeks())
 def test_scheduler_properties(w: AthleteWeek) -> None:
-    placement = schedule_deadlift(w)
+    placement = schedule_deadlift(w, now=BEFORE)
     brute = BruteForce(w)
     hard_day_slot_exists = brute.best(hard_day=True) is not None
 
-    assert placement == schedule_deadlift(w)
+    assert placement == schedule_deadlift(w, now=BEFORE)
     assert placement.outcome in ("placed", "moved", "unchanged", "no_slot")
     keeper = brute.keeper
     assert placement.session_id == (keeper.id if keeper else None)
@@ -599,13 +747,63 @@ def test_scheduler_properties(w: AthleteWeek) -> None:
         assert placement.reason
 
     again = _apply(w, placement)
-    second = schedule_deadlift(again)
+    second = schedule_deadlift(again, now=BEFORE)
     assert second.outcome == "unchanged"
     assert second.start == start
     assert second.extra_session_ids == ()
 
-    codes = {v.code for v in evaluate_week(again)}
+    codes = {v.code for v in evaluate_week(again, now=BEFORE)}
     assert not codes & {DEADLIFT_MISSING, DEADLIFT_TOO_MANY, DEADLIFT_TOO_CLOSE_TO_INTERVALS}
     assert (DEADLIFT_NOT_ON_HARD_DAY in codes) == (
         bool(w.own_interval_runs) and not placement.on_hard_day
     )
+
+
+@st.composite
+def weeks_and_nows(draw: st.DrawFn) -> tuple[AthleteWeek, datetime]:
+    """A week and a moment from a day before it to a day after it, on any minute."""
+    w = draw(athlete_weeks())
+    week_start, week_end = week_bounds(w.monday, w.athlete.time_zone)
+    minutes = draw(st.integers(-24 * 60, int((week_end - week_start).total_seconds()) // 60 + 1440))
+    return w, week_start + timedelta(minutes=minutes, seconds=draw(st.integers(0, 59)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(weeks_and_nows())
+def test_scheduler_properties_in_the_present(w_now: tuple[AthleteWeek, datetime]) -> None:
+    """For any now: nothing placed or moved before now + 1 h, the brute force's choice among
+    the slots still ahead, a deadlift under way or in a week that is over left alone, and
+    scheduling twice changes nothing."""
+    w, now = w_now
+    placement = schedule_deadlift(w, now=now)
+    brute = BruteForce(w, now)
+    keeper = brute.keeper
+    if brute.under_way and brute.under_way[0] is keeper:
+        assert placement.outcome == "unchanged" and placement.start == keeper.start
+        return
+    if brute.week_over:
+        assert placement.outcome == "no_slot" and placement.start is None
+        assert placement.reason == "The week is over."
+        assert placement.extra_session_ids == ()
+        return
+    assert placement.session_id == (keeper.id if keeper else None)
+    if placement.outcome in ("placed", "moved"):
+        assert placement.start is not None
+        assert placement.start >= now + timedelta(hours=1)
+        hard = brute.best(hard_day=True)
+        expected = hard or brute.best(hard_day=False)
+        assert expected is not None and placement.start == expected.start
+    elif placement.outcome == "unchanged":
+        assert keeper is not None and placement.start == keeper.start
+        # Still to come where the coach put it (perhaps within the hour), never a missed one.
+        assert keeper.start > now and brute.fits(keeper.start)
+    else:
+        assert placement.start is None and placement.reason
+        assert not brute.candidates
+        return
+
+    again = _apply(w, placement)
+    second = schedule_deadlift(again, now=now)
+    assert second.outcome == "unchanged"
+    assert second.start == placement.start
+    assert second.extra_session_ids == ()
