@@ -1,0 +1,83 @@
+"""Writes on one athlete from many threads at once, on PostgreSQL: rotating the calendar secret,
+editing a lift session's notes and logging sets take their locks in one order, so none of them
+deadlocks; a deadlock or serialization failure that still happens is retried, never a 503."""
+
+import threading
+import time
+import uuid
+from collections import Counter
+
+import pytest
+from django.db import connection, connections
+from django.urls import reverse
+
+from tests.api.conftest import client_for, publish
+from tests.factories import AthleteFactory, CoachFactory, LiftSessionFactory
+from workouts.models import LiftSet
+
+SECONDS = 4.0
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks and deadlocks are PostgreSQL's; SQLite serialises writers",
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_secret_rotation_notes_and_sets_on_one_athlete_at_once():
+    coach = CoachFactory()
+    athlete = AthleteFactory(coach=coach)
+    session = LiftSessionFactory(athlete=athlete)
+    publish(athlete)
+    answers: Counter[tuple[str, int]] = Counter()
+    logged: list[str] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + SECONDS
+
+    def run(kind: str, user, send) -> None:
+        client = client_for(user)
+        try:
+            n = 0
+            while time.monotonic() < deadline:
+                n += 1
+                status = send(client, n)
+                with lock:
+                    answers[(kind, status)] += 1
+        finally:
+            connections.close_all()
+
+    def rotate(client, n):
+        return client.post(reverse("api:athlete-calendar", args=[athlete.pk])).status_code
+
+    def notes(client, n):
+        url = reverse("api:lift-session-detail", args=[session.pk])
+        return client.patch(url, {"notes": f"note {n}"}, format="json").status_code
+
+    def log(client, n):
+        client_id = str(uuid.uuid4())
+        response = client.post(
+            reverse("api:log-set", args=[session.pk]),
+            {"reps": 3, "load_kg": 100, "client_id": client_id},
+            format="json",
+        )
+        if response.status_code == 201:
+            with lock:
+                logged.append(client_id)
+        return response.status_code
+
+    threads = [
+        *(threading.Thread(target=run, args=("rotate", coach.user, rotate)) for _ in range(2)),
+        threading.Thread(target=run, args=("notes", athlete.user, notes)),
+        *(threading.Thread(target=run, args=("log", athlete.user, log)) for _ in range(3)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=SECONDS + 30)
+    print(dict(answers))
+    assert not any(thread.is_alive() for thread in threads)
+    assert {status for _, status in answers} <= {200, 201}, answers
+    assert {kind for kind, _ in answers} == {"rotate", "notes", "log"}
+    stored = Counter(LiftSet.objects.filter(session=session).values_list("client_id", flat=True))
+    assert sorted(str(c) for c in stored if c is not None) == sorted(logged)
+    assert all(count == 1 for count in stored.values())
