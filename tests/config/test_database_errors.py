@@ -127,6 +127,30 @@ def test_a_lost_connection_is_one():
     assert _is_connection_error(raised.value)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_server_terminated_is_a_lost_one():
+    # What a restart does to every pooled connection: 57P01, "terminating connection due to
+    # administrator command".
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+
+    def terminate() -> None:  # from another thread, so on a connection of its own
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=terminate)
+    thread.start()
+    thread.join(timeout=10)
+    with pytest.raises(OperationalError) as raised, connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    connection.close()
+    assert _is_connection_error(raised.value)
+
+
 # ---------------------------------------------------------------------------- through a view
 
 
