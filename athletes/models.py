@@ -122,12 +122,14 @@ class Athlete(models.Model):
     @atomic_with_retry
     def _set_active(self, active: bool) -> None:
         self.is_active = active
-        fields = ["is_active"]
+        self.save(update_fields=["is_active"])
         if active:
             # A feed address handed out before a deactivation must not come back with the
-            # login: an athlete (re)activated starts with a new secret.
+            # login: an athlete (re)activated starts with a new secret. Written after the
+            # change that moves the revision, never with it: the secret is a key, and its
+            # row lock, held while waiting for the revision row, deadlocked with session
+            # writes (which take the revision, then a foreign-key lock on the athlete).
             self.calendar_token = new_calendar_token()
-            fields.append("calendar_token")
-        self.save(update_fields=fields)
+            self.save(update_fields=["calendar_token"])
         self.user.is_active = active
         self.user.save(update_fields=["is_active"])

@@ -72,11 +72,13 @@ def copy_runs_from_previous_week(*, athlete: Athlete, week: date) -> int:
 # client. A retry, a double tap or two tabs carry the same client_id, and the unique constraint
 # on it turns them into "already stored" rather than a second row.
 #
-# Lock order, the same on every write path (PostgreSQL), so no two writers wait on each other
-# in a circle: the session's row (select_for_update), then its sets, then the athlete's
-# revision row, which the triggers of plans/migrations/0003 update last, after each write.
-# The athlete's row is only ever read (a foreign key check) by these paths; rotating the
-# calendar secret takes it alone and no longer touches the revision (plans/migrations/0004).
+# Lock order on PostgreSQL, so that no two writers wait on each other in a circle: the
+# session's row (select_for_update), its sets, the athlete's revision row (the triggers of
+# plans/migrations/0003 update it after each write), and last, when a transaction revises
+# twice, a foreign-key share lock on the athlete's row. Nothing that holds the athlete's row
+# in its key lock (the calendar secret is unique, so changing it takes that lock) may then
+# wait for the revision: rotating the secret no longer revises (plans/migrations/0004), and a
+# reactivation writes its new secret after the change that revises (Athlete._set_active).
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 Rotating the secret is no change the rules read, and it takes the athlete's row in the
 strongest lock (the secret is unique, so PostgreSQL counts it as a key): revising from it made
 the rotation wait for the revision row while holding the athlete's, the reverse of the order a
-session write takes them in (session, athlete as a foreign key, revision), and the two
-deadlocked. Every other column still revises, including ones added later to this list."""
+session write takes them in (session, revision, then a foreign-key lock on the athlete), and
+the two deadlocked. Every other column listed here still revises; a new column of the
+athlete that the rules read must be added to this list in a migration of its own."""
 
 from django.db import migrations
 

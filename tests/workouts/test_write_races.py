@@ -12,9 +12,11 @@ import pytest
 from django.db import connection, connections
 from django.urls import reverse
 
+from athletes.models import Athlete
 from tests.api.conftest import client_for, publish
 from tests.factories import AthleteFactory, CoachFactory, LiftSessionFactory
-from workouts.models import LiftSet
+from workouts.models import LiftSession, LiftSet
+from workouts.services import DoneValues, log_set
 
 SECONDS = 4.0
 
@@ -95,3 +97,56 @@ def test_secret_rotation_notes_and_sets_on_one_athlete_at_once(caplog, generous_
     # the secret too, this ran into four in as many seconds).
     conflicts = [r for r in caplog.records if getattr(r, "event", None) == "write_conflict"]
     assert conflicts == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reactivations_beside_session_writes_never_deadlock(caplog):
+    """A reactivation writes the new secret after the change that moves the revision: the
+    secret's row lock, held while it waited for the revision row, met session writes holding
+    the revision row and waiting for a foreign-key lock on the athlete."""
+    athlete = AthleteFactory()
+    session = LiftSessionFactory(athlete=athlete)
+    deadline = time.monotonic() + SECONDS / 2
+    done: Counter[str] = Counter()
+    errors: list[BaseException] = []
+
+    def loop(kind: str, step) -> None:
+        try:
+            while time.monotonic() < deadline:
+                step()
+                done[kind] += 1
+        except BaseException as error:  # noqa: BLE001 - handed to the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def toggle() -> None:
+        fresh = Athlete.objects.select_related("user").get(pk=athlete.pk)
+        fresh.deactivate()
+        fresh.activate()
+
+    def log() -> None:
+        fresh = LiftSession.objects.get(pk=session.pk)
+        log_set(session=fresh, client_id=uuid.uuid4(), values=DoneValues(reps=3))
+
+    def notes() -> None:
+        # A bare save, without the retry: a deadlock here would be an error.
+        fresh = LiftSession.objects.get(pk=session.pk)
+        fresh.notes = f"note {done['notes']}"
+        fresh.save()
+
+    threads = [
+        threading.Thread(target=loop, args=("toggle", toggle)),
+        threading.Thread(target=loop, args=("log", log)),
+        threading.Thread(target=loop, args=("log", log)),
+        threading.Thread(target=loop, args=("notes", notes)),
+    ]
+    with caplog.at_level(logging.WARNING, logger="ironstride.db"):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=SECONDS + 30)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+    assert set(done) == {"toggle", "log", "notes"}
+    assert [r for r in caplog.records if getattr(r, "event", None) == "write_conflict"] == []
