@@ -50,6 +50,27 @@ class AthleteForm(forms.ModelForm):
         user.last_name = self.cleaned_data["last_name"]
 
 
+class AthleteEditForm(AthleteForm):
+    new_password = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Leave empty to keep the current one. A new one also signs the athlete "
+        "out of every app that uses an API token of theirs.",
+    )
+
+    def clean_new_password(self) -> str:
+        password = self.cleaned_data["new_password"]
+        if password:
+            password_validation.validate_password(password, self.instance.user)
+        return password
+
+    def save_user(self, user) -> None:
+        super().save_user(user)
+        if self.cleaned_data["new_password"]:
+            user.set_password(self.cleaned_data["new_password"])
+
+
 class AthleteCreateForm(AthleteForm):
     username = forms.CharField(
         max_length=150, help_text="The athlete logs in with it.", label="Username"

@@ -6,8 +6,10 @@ from zoneinfo import ZoneInfo, available_timezones
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Q
+
+from athletes.transactions import atomic_with_retry
 
 
 def validate_time_zone(value: str) -> None:
@@ -112,13 +114,22 @@ class Athlete(models.Model):
     def activate(self) -> None:
         self._set_active(True)
 
+    @atomic_with_retry
     def rotate_calendar_token(self) -> None:
         self.calendar_token = new_calendar_token()
         self.save(update_fields=["calendar_token"])
 
+    @atomic_with_retry
     def _set_active(self, active: bool) -> None:
-        with transaction.atomic():
-            self.is_active = active
-            self.save(update_fields=["is_active"])
-            self.user.is_active = active
-            self.user.save(update_fields=["is_active"])
+        self.is_active = active
+        self.save(update_fields=["is_active"])
+        if active:
+            # A feed address handed out before a deactivation must not come back with the
+            # login: an athlete (re)activated starts with a new secret. Written after the
+            # change that moves the revision, never with it: the secret is a key, and its
+            # row lock, held while waiting for the revision row, deadlocked with session
+            # writes (which take the revision, then a foreign-key lock on the athlete).
+            self.calendar_token = new_calendar_token()
+            self.save(update_fields=["calendar_token"])
+        self.user.is_active = active
+        self.user.save(update_fields=["is_active"])

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "config.request_log.RequestLogMiddleware",
+    # API answers are private to their caller: no shared cache keeps them.
+    "config.cache_control.PrivateApiMiddleware",
     # A lost database connection answers 503, not a traceback (see config/health.py).
     "config.health.DatabaseUnavailableMiddleware",
     # Serves static/ itself (Bootstrap, htmx): no CDN, so the app works on a laptop offline.

@@ -23,6 +23,7 @@ from athletes.access import (
     visible_sessions,
 )
 from athletes.models import Athlete
+from athletes.transactions import atomic_with_retry
 from config.api import ConflictError, forbid
 from workouts.models import (
     LOAD_KG_RANGE,
@@ -258,14 +259,19 @@ class SessionViewSet(viewsets.ModelViewSet):
                 "and notes on their sessions; the plan is their coach's."
             )
         was_done = session.status == SessionStatus.DONE
-        session = serializer.save()
-        if session.status == SessionStatus.DONE and not was_done:
-            # Done without actuals means done as planned.
-            mark_done(
-                session=session,
-                actual_start=session.actual_start,
-                actual_duration_minutes=session.actual_duration_minutes,
-            )
+
+        @atomic_with_retry
+        def save() -> None:
+            session = serializer.save()
+            if session.status == SessionStatus.DONE and not was_done:
+                # Done without actuals means done as planned.
+                mark_done(
+                    session=session,
+                    actual_start=session.actual_start,
+                    actual_duration_minutes=session.actual_duration_minutes,
+                )
+
+        save()
 
     def perform_destroy(self, session):
         if not may_change_session(self.request.user, session, {"athlete", "start"}):
