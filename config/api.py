@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, pagination, parsers, permissions, status, throttling
 from rest_framework.settings import api_settings
 
@@ -67,6 +68,9 @@ def exception_handler(exc, context):
 # ---------------------------------------------------------------------------- requests
 
 
+NESTED_TOO_DEEPLY = "The JSON body is nested too deeply."
+
+
 class LimitedJSONParser(parsers.JSONParser):
     """JSON only (other content types are 415), and nothing larger than API_MAX_BODY_BYTES:
     DRF reads the body straight from the socket, past Django's own upload limit."""
@@ -85,7 +89,12 @@ class LimitedJSONParser(parsers.JSONParser):
             raise PayloadTooLarge()
         if not body:
             raise exceptions.ParseError("The request body is empty; send a JSON object.")
-        return super().parse(io.BytesIO(body), media_type, parser_context)
+        try:
+            return super().parse(io.BytesIO(body), media_type, parser_context)
+        except RecursionError:
+            # Python's decoder gives up on deep nesting (`[[[[…`) with RecursionError, which
+            # DRF's parser lets through as a 500.
+            raise exceptions.ParseError(NESTED_TOO_DEEPLY) from None
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -140,6 +149,9 @@ def lockout_response(request, original_response=None, credentials=None):
     return response
 
 
+@csrf_exempt
 def api_not_found(request, *args, **kwargs) -> JsonResponse:
-    """Unknown addresses under /api/ answer JSON like every other API error."""
+    """Unknown addresses under /api/ answer JSON like every other API error, whatever the
+    method: exempt from the CSRF check, which would answer an unsafe method with an HTML 403
+    (nothing is written here, so there is nothing to protect)."""
     return JsonResponse({"detail": "No such endpoint."}, status=404)

@@ -28,9 +28,9 @@ from config.api import Pagination, forbid
 from plans import selectors, services
 from plans.domain import types as domain
 from plans.domain.rules import evaluate_week as evaluate_athlete_week
-from plans.domain.weeks import iso_week_name, week_of
+from plans.domain.weeks import InvalidWeek, iso_week_name, parse_iso_week, week_of
 from plans.models import PlanStatus
-from workouts.api import EARLIEST, LATEST, LiftSessionSerializer, RunSessionSerializer
+from workouts.api import LiftSessionSerializer, RunSessionSerializer
 
 # ---------------------------------------------------------------------------- shapes
 
@@ -134,12 +134,9 @@ class RosterScheduleSerializer(serializers.Serializer):
 def parse_week(name: str) -> date:
     """A week the API can work with: an ISO week name, in the years it plans for."""
     try:
-        monday = services.parse_week(name)
-    except services.ServiceError as error:
+        return parse_iso_week(name)
+    except InvalidWeek as error:
         raise serializers.ValidationError({"week": str(error)}) from None
-    if not EARLIEST.date() <= monday < LATEST.date():
-        raise serializers.ValidationError({"week": "Give a week between 2000 and 2099."})
-    return monday
 
 
 def _fix(fix: domain.Fix | None) -> dict | None:
