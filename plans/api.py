@@ -28,7 +28,14 @@ from config.api import Pagination, forbid
 from plans import selectors, services
 from plans.domain import types as domain
 from plans.domain.rules import evaluate_week as evaluate_athlete_week
-from plans.domain.weeks import InvalidWeek, iso_week_name, parse_iso_week, week_of
+from plans.domain.weeks import (
+    FIRST_MONDAY,
+    LAST_MONDAY,
+    InvalidWeek,
+    iso_week_name,
+    parse_iso_week,
+    week_of,
+)
 from plans.models import PlanStatus
 from workouts.api import LiftSessionSerializer, RunSessionSerializer
 
@@ -208,9 +215,10 @@ def show_week(request, pk: int, monday: date) -> dict:
 
 # ---------------------------------------------------------------------------- views
 
-WEEK_PARAMETERS = [
-    OpenApiParameter("week", str, OpenApiParameter.PATH, description="ISO week, e.g. 2026-W49")
-]
+WEEK_HELP = (
+    f"ISO week from {iso_week_name(FIRST_MONDAY)} to {iso_week_name(LAST_MONDAY)}, e.g. 2026-W49"
+)
+WEEK_PARAMETERS = [OpenApiParameter("week", str, OpenApiParameter.PATH, description=WEEK_HELP)]
 
 
 class AthleteWeekView(APIView):
@@ -318,7 +326,7 @@ class ScheduleRosterView(APIView):
 
 
 class ViolationQuerySerializer(serializers.Serializer):
-    week = serializers.CharField(required=False, max_length=20)
+    week = serializers.CharField(required=False, max_length=20, help_text=WEEK_HELP)
     severity = serializers.ChoiceField(choices=[s.value for s in domain.Severity], required=False)
 
 

@@ -193,6 +193,21 @@ def test_the_first_and_the_last_week_of_the_range_are_pages(world, phone, coach_
     )
 
 
+@pytest.mark.parametrize(
+    "actual_start", ["0001-01-01T00:00", "9999-12-31T23:59", "1999-12-31T23:00"]
+)
+def test_a_run_done_outside_the_years_is_400_on_the_phone(world, phone, actual_start):
+    """Found by probing the pages: year 1 in Berlin overflowed (500), year 9999 was stored."""
+    before = snapshot()
+    response = phone.post(
+        reverse("workouts:phone_run", args=[world.run.pk]),
+        {"action": "done", "actual_start": actual_start, "actual_duration_minutes": "30"},
+    )
+    assert response.status_code == 400
+    assert b"Enter a time between 2000 and 2099." in response.content
+    assert snapshot() == before
+
+
 # ---------------------------------------------------------------------------- load_kg digits
 
 

@@ -32,7 +32,10 @@ from athletes.access import athlete_of, get_visible_session, visible_sessions
 from athletes.models import Athlete
 from plans import services as plan_services
 from plans.domain.weeks import (
+    FIRST_YEAR,
+    LAST_YEAR,
     InvalidWeek,
+    in_planned_years,
     iso_week_name,
     monday_of,
     parse_iso_week,
@@ -363,6 +366,9 @@ def _parse_run_form(request: HttpRequest, athlete: Athlete) -> tuple[datetime, i
         ).replace(tzinfo=athlete.tz)
     except ValueError:
         errors["actual_start"] = "Enter the date and time you started."
+    else:
+        if not in_planned_years(actual_start.date()):
+            errors["actual_start"] = f"Enter a time between {FIRST_YEAR} and {LAST_YEAR}."
     duration = None
     try:
         duration = int(request.POST.get("actual_duration_minutes", ""))

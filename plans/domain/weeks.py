@@ -20,6 +20,10 @@ FIRST_MONDAY = date.fromisocalendar(FIRST_YEAR, 1, 1)
 LAST_MONDAY = date.fromisocalendar(LAST_YEAR + 1, 1, 1) - timedelta(days=7)
 
 
+def in_planned_years(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
 class InvalidWeek(ValueError):
     """A week name that is not a real ISO week in the years Ironstride plans for, e.g.
     `2026-W54`, `2026-49`, `abc` or `9999-W52`."""
