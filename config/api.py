@@ -69,6 +69,23 @@ def exception_handler(exc, context):
 
 
 NESTED_TOO_DEEPLY = "The JSON body is nested too deeply."
+# No body the API takes nests past 3 levels (a session, its sets, a set). Deeper bodies are
+# refused whole: Python's decoder stops near 1,000 levels with RecursionError, and code that
+# walks a value recursively (a lookup by primary key on a list of lists) stops far sooner.
+MAX_JSON_DEPTH = 20
+
+
+def _nested_deeper_than(value, limit: int) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if not isinstance(item, dict | list):
+            continue
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 class LimitedJSONParser(parsers.JSONParser):
@@ -90,11 +107,14 @@ class LimitedJSONParser(parsers.JSONParser):
         if not body:
             raise exceptions.ParseError("The request body is empty; send a JSON object.")
         try:
-            return super().parse(io.BytesIO(body), media_type, parser_context)
+            data = super().parse(io.BytesIO(body), media_type, parser_context)
         except RecursionError:
             # Python's decoder gives up on deep nesting (`[[[[…`) with RecursionError, which
             # DRF's parser lets through as a 500.
             raise exceptions.ParseError(NESTED_TOO_DEEPLY) from None
+        if _nested_deeper_than(data, MAX_JSON_DEPTH):
+            raise exceptions.ParseError(NESTED_TOO_DEEPLY)
+        return data
 
 
 class Pagination(pagination.PageNumberPagination):

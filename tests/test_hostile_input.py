@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from athletes.forms import AthleteForm
+from config.api import MAX_JSON_DEPTH
 from plans.domain.weeks import FIRST_MONDAY, LAST_MONDAY, iso_week_name
 from plans.models import WeekVerdict
 from tests.api.conftest import World, client_for
@@ -105,14 +106,36 @@ def api_json_endpoints(world) -> list[tuple[str, str]]:
     ]
 
 
-def test_deeply_nested_json_on_the_api_is_400(world):
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        DEEP,
+        # Parses, but looking up a primary key by a list of lists recursed once per level.
+        f'{{"athlete": {nested(500)}, "start": "2026-12-03T17:00:00Z"}}',
+        f'{{"sets": [{{"order": 1, "reps": {nested(19)}}}]}}',
+    ],
+    ids=["40 KB of [", "500 levels in a field", "22 levels"],
+)
+def test_deeply_nested_json_on_the_api_is_400(world, body):
     client = client_for(world.coach.user)
     before = snapshot()
     for method, url in api_json_endpoints(world):
-        response = json_post(client, url, DEEP, method)
+        response = json_post(client, url, body, method)
         assert response.status_code == 400, url
         assert response.json() == {"detail": "The JSON body is nested too deeply."}, url
     assert snapshot() == before
+
+
+def test_json_as_deep_as_the_limit_is_parsed(world):
+    body = {"athlete": world.athlete.pk, "start": "2026-12-03T17:00:00Z", "notes": 1}
+    body["notes"] = json.loads(nested(MAX_JSON_DEPTH - 1))
+    response = json_post(client_for(world.coach.user), "/api/v1/lift-sessions/", body)
+    assert response.status_code == 400
+    assert response.json() == {"notes": ["Not a valid string."]}
 
 
 def test_deeply_nested_json_on_the_phone_is_400(world, phone, lift):
