@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format lock bench loadtest clean
+.PHONY: run serve test test-weekdays lint format lock bench loadtest clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Ironstride needs Python 3.12+"'
@@ -37,6 +37,11 @@ serve: $(VENV)/.base-installed
 
 test: $(VENV)/.dev-installed
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The whole suite once under a clock on each day of the week (tests/weekdays.py): no test may
+# pass only on the day it runs.
+test-weekdays: $(VENV)/.dev-installed
+	$(PY) tests/weekdays.py $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

@@ -1,6 +1,32 @@
+import os
+from datetime import datetime
+
 import pytest
+import time_machine
 
 from tests.factories import AthleteFactory, CoachFactory
+
+# IRONSTRIDE_CLOCK=2026-12-02T11:00:00+00:00 runs the whole suite as if it were then (the clock
+# keeps ticking from there): `make test-weekdays` runs it once under each day of the week, so no
+# test can pass only on the day it was written. Every clock read in the app is timezone.now(),
+# which time-machine moves in every thread, the live server's included.
+_travel = None
+
+
+def pytest_configure(config):
+    global _travel
+    if clock := os.environ.get("IRONSTRIDE_CLOCK"):
+        _travel = time_machine.travel(datetime.fromisoformat(clock), tick=True)
+        _travel.start()
+
+
+def pytest_unconfigure(config):
+    if _travel is not None:
+        _travel.stop()
+
+
+def pytest_report_header(config):
+    return f"clock: {os.environ.get('IRONSTRIDE_CLOCK') or 'the real one'}"
 
 
 @pytest.fixture(autouse=True)

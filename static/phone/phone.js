@@ -278,12 +278,32 @@
       if (event.target.name === "rir") moreField.hidden = !form.querySelector("#rir-more").checked;
     });
 
+    // A double tap is one set: while a set is being stored (on the phone, then on the wire for
+    // up to STORE_WAIT_MS) the button is disabled and further taps are ignored. A real next set
+    // comes a rest later; on a dead connection the set is queued and the button is back at once.
+    const STORE_WAIT_MS = 3000;
+    let storing = false;
+
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
+      if (storing) return;
       const values = readValues();
       if (values.error) { say(values.error); return; }
       say("");
-      if (editing) { await saveEdit(values); return; }
+      storing = true;
+      submit.disabled = true;
+      submit.setAttribute("aria-busy", "true");
+      try {
+        if (editing) { await saveEdit(values); return; }
+        await logSet(values);
+      } finally {
+        storing = false;
+        submit.disabled = false;
+        submit.removeAttribute("aria-busy");
+      }
+    });
+
+    async function logSet(values) {
       const item = {
         client_id: crypto.randomUUID(),
         session: sessionId,
@@ -298,8 +318,8 @@
       showQueued(item);
       prepareNext();
       await showWaiting();
-      flush();
-    });
+      await Promise.race([flush(), new Promise((resolve) => setTimeout(resolve, STORE_WAIT_MS))]);
+    }
 
     async function saveEdit(values) {
       const url = form.dataset.editUrl.replace(/0\/$/, editing + "/");

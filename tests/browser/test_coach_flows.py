@@ -1,10 +1,11 @@
 """What a coach does in a real browser, on the demo roster."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -19,7 +20,22 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def demo(page: Page) -> Page:
+def on_a_monday():
+    """The coming Monday at noon UTC (Monday afternoon in Europe, early morning in Los Angeles,
+    Tuesday's small hours in Auckland), the clock ticking from there. The demo is seeded
+    relative to now, and which of its sessions are already logged depends on the day: these
+    flows are about the week ahead, so they run at its start whatever day the suite runs. The
+    coming Monday, not the last one, so the browser's real clock keeps the travelled cookies."""
+    today = datetime.now(UTC)
+    monday = (today + timedelta(days=7 - today.weekday())).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )
+    with time_machine.travel(monday, tick=True):
+        yield monday
+
+
+@pytest.fixture
+def demo(page: Page, on_a_monday) -> Page:
     call_command("seed_demo", stdout=StringIO())
     page.goto("/")
     page.get_by_label("Username").fill("coach")
@@ -40,8 +56,7 @@ def this_weeks_deadlifts(athlete: Athlete) -> list[LiftSession]:
 
 
 def fixable_error() -> tuple[Athlete, str]:
-    """The demo athlete whose week has a fixable error (which one depends on the weekday the
-    demo was seeded: sessions earlier in the week are logged, and logged work is never moved)."""
+    """The demo athlete whose only error this week has a fix."""
     coach = Coach.objects.get()
     monday = monday_of(timezone.now().astimezone(coach.tz).date())
     for report in services.evaluate_roster(coach=coach, week=monday):

@@ -227,6 +227,30 @@ def test_the_same_set_twice_is_one_row(phone, athlete, lift):
     assert LiftSet.objects.filter(client_id=body["client_id"]).count() == 1
 
 
+def test_a_double_tap_on_log_set_is_one_set(phone, athlete, lift):
+    page = log_in(phone, athlete)
+    page.goto(f"/me/lifts/{lift.pk}/")
+    expect(page.get_by_role("heading", name="Log warm-up 1")).to_be_visible()
+    # Two taps in the same instant, as a thumb bouncing on the button gives them: Playwright's
+    # own tap would wait for the button to be enabled again, which is the point of the fix.
+    page.evaluate(
+        """() => {
+            const button = document.getElementById("log-submit");
+            button.click();
+            button.click();
+        }"""
+    )
+    wait_for(lambda: logged(lift) >= 1, what="the first set stored")
+    expect(page.get_by_role("heading", name=re.compile("^Log "))).to_have_text("Log warm-up 2")
+    expect(page.get_by_role("button", name="Log set")).to_be_enabled()
+    expect(waiting(page)).to_be_hidden()
+    assert logged(lift) == 1
+    # A set a moment later is a set of its own.
+    log_a_set(page)
+    wait_for(lambda: logged(lift) == 2, what="the second set stored")
+    expect(page.get_by_role("heading", name=re.compile("^Log "))).to_have_text("Log warm-up 3")
+
+
 def test_edit_then_a_locked_session_says_so(phone, athlete, lift):
     page = log_in(phone, athlete)
     page.goto(f"/me/lifts/{lift.pk}/")
