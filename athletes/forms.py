@@ -1,22 +1,14 @@
 from functools import cache
-from zoneinfo import available_timezones
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
-from athletes.models import Athlete
+from athletes.models import Athlete, time_zone_names
 
 
 @cache
 def time_zone_choices() -> list[tuple[str, str]]:
-    # Only the canonical Area/City names: the legacy aliases ("US/Pacific", "Etc/GMT+5") make
-    # the list long and confusing.
-    zones = sorted(
-        zone
-        for zone in available_timezones()
-        if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "US/"))
-    )
-    return [("UTC", "UTC"), *((zone, zone.replace("_", " ")) for zone in zones)]
+    return [(zone, zone.replace("_", " ")) for zone in time_zone_names()]
 
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

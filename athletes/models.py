@@ -1,6 +1,7 @@
 import secrets
 from datetime import time
 from decimal import Decimal
+from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
@@ -12,8 +13,22 @@ from django.db.models import F, Q
 from athletes.transactions import atomic_with_retry
 
 
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """The zones an athlete or coach may have: the list the web form offers, and all the API
+    and the model accept. UTC and the canonical Area/City names only: the legacy aliases
+    ("US/Pacific", "Etc/GMT+5") make the list long and confusing, and the system's own entries
+    ("localtime": whatever the server's clock says; "Factory") are no place on Earth."""
+    zones = sorted(
+        zone
+        for zone in available_timezones()
+        if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "US/"))
+    )
+    return ("UTC", *zones)
+
+
 def validate_time_zone(value: str) -> None:
-    if value not in available_timezones():
+    if value not in time_zone_names():
         raise ValidationError(f"'{value}' is not an IANA time zone (e.g. Europe/Berlin).")
 
 

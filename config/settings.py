@@ -108,7 +108,8 @@ TEMPLATES = [
 # and IMMEDIATE transactions take the write lock up front so two writers never deadlock on an
 # upgrade from a read lock ("database is locked").
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
-if DATABASE_URL:
+from_url = dj_database_url.parse(DATABASE_URL) if DATABASE_URL else {}
+if from_url and from_url["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL,
@@ -119,12 +120,14 @@ if DATABASE_URL:
     # Fail fast when PostgreSQL is away instead of hanging the worker.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 else:
+    # The default, or a sqlite:///path DATABASE_URL: the same tuned SQLite either way.
     DATABASES = {
         "default": {
             # Django's backend with the threads of a process queueing for the write lock in
             # arrival order (config/sqlite3/base.py says why).
             "ENGINE": "config.sqlite3",
-            "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            "NAME": from_url.get("NAME")
+            or os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

@@ -22,7 +22,6 @@ from plans.domain.prescription import PrescriptionError, prescribe
 from plans.domain.rules import evaluate_week as evaluate_athlete_week
 from plans.domain.scheduling import SchedulingError
 from plans.domain.scheduling import schedule_deadlift as place_deadlift
-from plans.domain.weeks import InvalidWeek, parse_iso_week
 from plans.models import PlanStatus, WeeklyPlan
 from plans.selectors import (
     LoadedWeek,
@@ -42,18 +41,10 @@ __all__ = [
     "evaluate_roster",
     "evaluate_week",
     "judge_athletes",
-    "parse_week",
     "publish_week",
     "schedule_deadlift",
     "schedule_roster",
 ]
-
-
-def parse_week(name: str) -> date:
-    try:
-        return parse_iso_week(name)
-    except InvalidWeek as error:
-        raise ServiceError(str(error)) from None
 
 
 # ---------------------------------------------------------------------------- evaluation
