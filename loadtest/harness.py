@@ -525,8 +525,8 @@ class Browser:
         return self.request("POST", path, body.encode(), sent)
 
     def login(self, username: str, password: str, headers: dict | None = None) -> Page:
-        """302 when logged in; 200 (the form again) for a wrong password; 429 locked out."""
-        self.get("/login/", headers=headers)
+        """302 when logged in; 200 (the form again) for a wrong password; 429 locked out.
+        One request when the CSRF cookie is already there, two (the form first) otherwise."""
         return self.post_form(
             "/login/", {"username": username, "password": password}, headers=headers
         )
