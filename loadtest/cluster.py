@@ -381,6 +381,7 @@ def check_failover(
     victim.kill()
     log(f"SIGKILL to the app server on 127.0.0.1:{victim.port}")
     time.sleep(args.down_seconds)
+    restarting_at = time.time()
     victim.start()
     back_at = time.time()
     log(f"started again on 127.0.0.1:{victim.port} ({back_at - killed_at:.1f} s after the kill)")
@@ -410,11 +411,13 @@ def check_failover(
     victim_addr = f"127.0.0.1:{victim.port}"
     windows = {
         "before the kill": lambda t: t < killed_at,
-        "while it was down": lambda t: killed_at + 0.5 <= t < back_at,
+        "while it was down": lambda t: killed_at + 0.5 <= t < restarting_at,
         "after it was back": lambda t: t >= back_at + 2.5,
     }
+    # Answered: by the last server tried, unless nginx itself answered 502/504 (none could).
+    answered = [e for e in entries if e[4] and e[3] not in {502, 504}]
     per_window = {
-        name: Counter(e[4][-1] for e in entries if e[4] and within(e[0]))
+        name: Counter(e[4][-1] for e in answered if within(e[0]))
         for name, within in windows.items()
     }
     failed_over = [e for e in entries if len(e[4]) > 1]
