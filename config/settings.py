@@ -161,7 +161,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes; a deployment (or a test) may put it elsewhere.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -256,12 +257,12 @@ AXES_LOCKOUT_CALLABLE = "config.api.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Behind N trusted proxies (load balancers) the client's address is the Nth from the right in
-# X-Forwarded-For; without this every client would share the balancer's address.
+# X-Forwarded-For; without this every client would share the balancer's address. Lock-outs and
+# throttles read it the same way; what a client wrote further left is never read. (DRF's
+# default, None, would key anonymous throttles on the client's own X-Forwarded-For.)
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+AXES_CLIENT_IP_CALLABLE = "config.request_log.client_address"
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
@@ -345,6 +346,10 @@ MAILERS = {
         else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     )
 }
+# The app sends no mail of its own (no password-reset mails, error reports go to the log), so
+# production without SMTP_HOST is a deployment choice, not a mistake for check --deploy.
+if not os.environ.get("SMTP_HOST"):
+    SILENCED_SYSTEM_CHECKS = ["mail.E001"]
 
 # Logs: JSON lines in production (LOG_FORMAT=json), readable text elsewhere.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
