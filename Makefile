@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test test-weekdays lint format lock bench loadtest clean
+.PHONY: run serve test test-weekdays lint format lock bench loadtest cluster-test clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Ironstride needs Python 3.12+"'
@@ -68,6 +68,13 @@ loadtest: $(VENV)/.dev-installed
 	$(PY) loadtest/mixed_load.py --seconds $(LOADTEST_SECONDS)
 	$(PY) loadtest/db_restart.py --seconds $(LOADTEST_SECONDS)
 	$(PY) loadtest/sqlite_writers.py --seconds $(LOADTEST_SECONDS)
+
+# A real multi-server deployment (loadtest/cluster.py): nginx from Debian (installed when
+# missing) terminating TLS on 127.0.0.1:18443 over two gunicorn app servers in production mode
+# (18001, 18002), a database of its own on the server of DATABASE_URL, Redis db 7 (emptied).
+CLUSTER_SECONDS ?= 30
+cluster-test: $(VENV)/.dev-installed
+	$(PY) loadtest/cluster.py --seconds $(CLUSTER_SECONDS)
 
 # Re-resolve the pinned versions after editing pyproject.toml's dependencies.
 lock: $(VENV)/.dev-installed

@@ -27,9 +27,17 @@ class AthleteAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user", "coach__user"]
     raw_id_fields = ["user"]
-    actions = ["deactivate"]
+    # Only through the actions: they change the login with it, and a reactivation issues a
+    # new calendar secret (Athlete.activate).
+    readonly_fields = ["is_active"]
+    actions = ["deactivate", "activate"]
 
     @admin.action(description="Deactivate the selected athletes (they can no longer log in)")
     def deactivate(self, request, queryset):
         for athlete in queryset.select_related("user"):
             athlete.deactivate()
+
+    @admin.action(description="Reactivate the selected athletes (with a new calendar address)")
+    def activate(self, request, queryset):
+        for athlete in queryset.filter(is_active=False).select_related("user"):
+            athlete.activate()

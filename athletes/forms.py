@@ -1,22 +1,14 @@
 from functools import cache
-from zoneinfo import available_timezones
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
-from athletes.models import Athlete
+from athletes.models import Athlete, time_zone_names
 
 
 @cache
 def time_zone_choices() -> list[tuple[str, str]]:
-    # Only the canonical Area/City names: the legacy aliases ("US/Pacific", "Etc/GMT+5") make
-    # the list long and confusing.
-    zones = sorted(
-        zone
-        for zone in available_timezones()
-        if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "US/"))
-    )
-    return [("UTC", "UTC"), *((zone, zone.replace("_", " ")) for zone in zones)]
+    return [(zone, zone.replace("_", " ")) for zone in time_zone_names()]
 
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -48,6 +40,27 @@ class AthleteForm(forms.ModelForm):
     def save_user(self, user) -> None:
         user.first_name = self.cleaned_data["first_name"]
         user.last_name = self.cleaned_data["last_name"]
+
+
+class AthleteEditForm(AthleteForm):
+    new_password = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Leave empty to keep the current one. A new one also signs the athlete "
+        "out of every app that uses an API token of theirs.",
+    )
+
+    def clean_new_password(self) -> str:
+        password = self.cleaned_data["new_password"]
+        if password:
+            password_validation.validate_password(password, self.instance.user)
+        return password
+
+    def save_user(self, user) -> None:
+        super().save_user(user)
+        if self.cleaned_data["new_password"]:
+            user.set_password(self.cleaned_data["new_password"])
 
 
 class AthleteCreateForm(AthleteForm):

@@ -1,17 +1,34 @@
 import secrets
 from datetime import time
 from decimal import Decimal
+from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Q
+
+from athletes.transactions import atomic_with_retry
+
+
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """The zones an athlete or coach may have: the list the web form offers, and all the API
+    and the model accept. UTC and the canonical Area/City names only: the legacy aliases
+    ("US/Pacific", "Etc/GMT+5") make the list long and confusing, and the system's own entries
+    ("localtime": whatever the server's clock says; "Factory") are no place on Earth."""
+    zones = sorted(
+        zone
+        for zone in available_timezones()
+        if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "US/"))
+    )
+    return ("UTC", *zones)
 
 
 def validate_time_zone(value: str) -> None:
-    if value not in available_timezones():
+    if value not in time_zone_names():
         raise ValidationError(f"'{value}' is not an IANA time zone (e.g. Europe/Berlin).")
 
 
@@ -112,13 +129,22 @@ class Athlete(models.Model):
     def activate(self) -> None:
         self._set_active(True)
 
+    @atomic_with_retry
     def rotate_calendar_token(self) -> None:
         self.calendar_token = new_calendar_token()
         self.save(update_fields=["calendar_token"])
 
+    @atomic_with_retry
     def _set_active(self, active: bool) -> None:
-        with transaction.atomic():
-            self.is_active = active
-            self.save(update_fields=["is_active"])
-            self.user.is_active = active
-            self.user.save(update_fields=["is_active"])
+        self.is_active = active
+        self.save(update_fields=["is_active"])
+        if active:
+            # A feed address handed out before a deactivation must not come back with the
+            # login: an athlete (re)activated starts with a new secret. Written after the
+            # change that moves the revision, never with it: the secret is a key, and its
+            # row lock, held while waiting for the revision row, deadlocked with session
+            # writes (which take the revision, then a foreign-key lock on the athlete).
+            self.calendar_token = new_calendar_token()
+            self.save(update_fields=["calendar_token"])
+        self.user.is_active = active
+        self.user.save(update_fields=["is_active"])

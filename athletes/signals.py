@@ -1,6 +1,7 @@
 """A user who may no longer log in may no longer call the API either: every path that
 deactivates a user (the roster page, the API, the admin's user form or athlete action) saves
-the user, so the API tokens go here rather than in each of them."""
+the user, so the API tokens go here rather than in each of them. A changed password ends them
+too, but in the database (athletes/migrations/0003): a bulk update changes one unseen."""
 
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_save

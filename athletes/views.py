@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from athletes.access import athletes_for, coach_for, get_athlete_for
-from athletes.forms import AthleteCreateForm, AthleteForm
+from athletes.forms import AthleteCreateForm, AthleteEditForm
 
 
 @login_required
@@ -50,12 +50,12 @@ def add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     athlete = get_athlete_for(request.user, pk, include_inactive=True)
-    form = AthleteForm(request.POST or None, instance=athlete)
+    form = AthleteEditForm(request.POST or None, instance=athlete)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
             form.save_user(athlete.user)
-            athlete.user.save(update_fields=["first_name", "last_name"])
+            athlete.user.save(update_fields=["first_name", "last_name", "password"])
         messages.success(request, f"Saved {athlete}.")
         return redirect("athletes:roster")
     return render(

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, pagination, parsers, permissions, status, throttling
 from rest_framework.settings import api_settings
 
@@ -67,6 +68,26 @@ def exception_handler(exc, context):
 # ---------------------------------------------------------------------------- requests
 
 
+NESTED_TOO_DEEPLY = "The JSON body is nested too deeply."
+# No body the API takes nests past 3 levels (a session, its sets, a set). Deeper bodies are
+# refused whole: Python's decoder stops near 1,000 levels with RecursionError, and code that
+# walks a value recursively (a lookup by primary key on a list of lists) stops far sooner.
+MAX_JSON_DEPTH = 20
+
+
+def _nested_deeper_than(value, limit: int) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if not isinstance(item, dict | list):
+            continue
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 class LimitedJSONParser(parsers.JSONParser):
     """JSON only (other content types are 415), and nothing larger than API_MAX_BODY_BYTES:
     DRF reads the body straight from the socket, past Django's own upload limit."""
@@ -85,7 +106,15 @@ class LimitedJSONParser(parsers.JSONParser):
             raise PayloadTooLarge()
         if not body:
             raise exceptions.ParseError("The request body is empty; send a JSON object.")
-        return super().parse(io.BytesIO(body), media_type, parser_context)
+        try:
+            data = super().parse(io.BytesIO(body), media_type, parser_context)
+        except RecursionError:
+            # Python's decoder gives up on deep nesting (`[[[[…`) with RecursionError, which
+            # DRF's parser lets through as a 500.
+            raise exceptions.ParseError(NESTED_TOO_DEEPLY) from None
+        if _nested_deeper_than(data, MAX_JSON_DEPTH):
+            raise exceptions.ParseError(NESTED_TOO_DEEPLY)
+        return data
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -140,6 +169,9 @@ def lockout_response(request, original_response=None, credentials=None):
     return response
 
 
+@csrf_exempt
 def api_not_found(request, *args, **kwargs) -> JsonResponse:
-    """Unknown addresses under /api/ answer JSON like every other API error."""
+    """Unknown addresses under /api/ answer JSON like every other API error, whatever the
+    method: exempt from the CSRF check, which would answer an unsafe method with an HTML 403
+    (nothing is written here, so there is nothing to protect)."""
     return JsonResponse({"detail": "No such endpoint."}, status=404)

@@ -1,5 +1,6 @@
 """Liveness for load balancers and the app's answer when the database is away."""
 
+import logging
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
@@ -8,7 +9,12 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from athletes.transactions import sqlstate
+from config.log_filters import mask
+
 RETRY_AFTER_SECONDS = "5"
+
+db_log = logging.getLogger("ironstride.db")
 
 
 @never_cache
@@ -49,7 +55,10 @@ class DatabaseUnavailableMiddleware:
 
     A restart of PostgreSQL drops every pooled connection; the next query raises
     OperationalError/InterfaceError. Django's connection health checks reconnect on the next
-    request, so the client only needs to retry."""
+    request, so the client only needs to retry. Any other database error is no outage: it is
+    logged with its cause and answered 500 by handler500. That includes a write that still
+    lost to another writer after its retries (athletes.transactions): not a 409, which the
+    phone and API clients read as "never send this again", but a 5xx they retry later."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -58,11 +67,32 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, DatabaseError) and _is_connection_error(exception):
+        if not isinstance(exception, DatabaseError):
+            return None
+        if _is_connection_error(exception):
             # Don't keep a broken connection for the next request on this worker.
             connection.close_if_unusable_or_obsolete()
             return database_unavailable(request)
+        _log_cause(request, exception)
         return None
+
+
+def _log_cause(request: HttpRequest, error: DatabaseError) -> None:
+    db_log.error(
+        "database error on %s %s: %s (SQLSTATE %s)",
+        request.method,
+        mask(request.path),
+        type(error.__cause__ or error).__name__,
+        sqlstate(error),
+        extra={"event": "database_error", "sqlstate": sqlstate(error)},
+    )
+
+
+# Lost or refused connections: no SQLSTATE at all (the socket went away), class 08
+# (connection exception), 57P01-57P03 (the server shutting down or starting up) and 53300
+# (too many connections). A deadlock (40P01) or a statement timeout (57014) is an
+# OperationalError too in Django, but the database is answering.
+_UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})
 
 
 def _is_connection_error(error: DatabaseError) -> bool:
@@ -70,8 +100,11 @@ def _is_connection_error(error: DatabaseError) -> bool:
         return True
     if not isinstance(error, OperationalError):
         return False
-    # SQLite's "database is locked" is an OperationalError too, but it is no outage.
-    return connection.vendor != "sqlite" or "unable to open" in str(error)
+    if connection.vendor == "sqlite":
+        # SQLite's "database is locked" is an OperationalError too, but it is no outage.
+        return "unable to open" in str(error)
+    state = sqlstate(error)
+    return state is None or state.startswith("08") or state in _UNAVAILABLE_SQLSTATES
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

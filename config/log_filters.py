@@ -3,7 +3,26 @@
 import logging
 import re
 
-_CALENDAR_SECRET = re.compile(r"/calendar/[^/\s\"'?]+\.ics")
+
+def _letters(word: str) -> str:
+    # Each letter as itself or percent-encoded, as a raw request line may carry it.
+    return "".join(f"(?:{letter}|%{ord(letter):02x})" for letter in word)
+
+
+# Everything after "/calendar/" up to the end of the address, in any case, with repeated or
+# encoded slashes, with or without ".ics" and a query string: whatever a client sent there
+# may be a feed's secret, and a mistyped secret is still most of one. A feed's ".ics" stays,
+# so the line still says what was asked for.
+_SLASH = "(?:/|%2f)"
+_CALENDAR_SECRET = re.compile(
+    rf"{_SLASH}{_letters('calendar')}{_SLASH}+(?P<rest>[^\s\"'?]*)(?:\?[^\s\"']*)?",
+    re.IGNORECASE,
+)
+
+
+def _masked(match: re.Match[str]) -> str:
+    suffix = ".ics" if match["rest"].lower().endswith(".ics") else ""
+    return f"/calendar/<secret>{suffix}"
 
 
 class MaskCalendarSecret(logging.Filter):
@@ -12,14 +31,15 @@ class MaskCalendarSecret(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if "/calendar/" in message:
-            record.msg = _CALENDAR_SECRET.sub("/calendar/<secret>.ics", message)
+        masked = mask(message)
+        if masked != message:
+            record.msg = masked
             record.args = ()
         return True
 
 
-def mask(path: str) -> str:
-    return _CALENDAR_SECRET.sub("/calendar/<secret>.ics", path)
+def mask(text: str) -> str:
+    return _CALENDAR_SECRET.sub(_masked, text)
 
 
 class JsonFormatter(logging.Formatter):

@@ -1,9 +1,11 @@
 """Structured request and security logs: one line per request, and one per failed login, so an
 operator can follow permission denials and brute-force attempts across app servers."""
 
+import ipaddress
 import logging
 import time
 
+from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.db import DatabaseError
 from django.dispatch import receiver
@@ -15,7 +17,22 @@ security_log = logging.getLogger("ironstride.security")
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies (each appending
+    the address it saw to X-Forwarded-For) the entry that many places from the right, as DRF's
+    throttles read it. Entries further left are the client's own say and are never read, so a
+    client cannot pick a fresh address to escape a lock-out. django-axes keys on this."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if not count or not forwarded:
+        return remote
+    hops = [hop.strip() for hop in forwarded.split(",")]
+    address = hops[-min(count, len(hops))]
+    try:
+        # Stored by axes in an address column: never let a malformed value reach it.
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return remote
 
 
 class RequestLogMiddleware:

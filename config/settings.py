@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "config.request_log.RequestLogMiddleware",
+    # API answers are private to their caller: no shared cache keeps them.
+    "config.cache_control.PrivateApiMiddleware",
     # A lost database connection answers 503, not a traceback (see config/health.py).
     "config.health.DatabaseUnavailableMiddleware",
     # Serves static/ itself (Bootstrap, htmx): no CDN, so the app works on a laptop offline.
@@ -106,7 +108,8 @@ TEMPLATES = [
 # and IMMEDIATE transactions take the write lock up front so two writers never deadlock on an
 # upgrade from a read lock ("database is locked").
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
-if DATABASE_URL:
+from_url = dj_database_url.parse(DATABASE_URL) if DATABASE_URL else {}
+if from_url and from_url["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL,
@@ -117,12 +120,14 @@ if DATABASE_URL:
     # Fail fast when PostgreSQL is away instead of hanging the worker.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 else:
+    # The default, or a sqlite:///path DATABASE_URL: the same tuned SQLite either way.
     DATABASES = {
         "default": {
             # Django's backend with the threads of a process queueing for the write lock in
             # arrival order (config/sqlite3/base.py says why).
             "ENGINE": "config.sqlite3",
-            "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            "NAME": from_url.get("NAME")
+            or os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -156,7 +161,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes; a deployment (or a test) may put it elsewhere.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -251,12 +257,12 @@ AXES_LOCKOUT_CALLABLE = "config.api.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Behind N trusted proxies (load balancers) the client's address is the Nth from the right in
-# X-Forwarded-For; without this every client would share the balancer's address.
+# X-Forwarded-For; without this every client would share the balancer's address. Lock-outs and
+# throttles read it the same way; what a client wrote further left is never read. (DRF's
+# default, None, would key anonymous throttles on the client's own X-Forwarded-For.)
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+AXES_CLIENT_IP_CALLABLE = "config.request_log.client_address"
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
@@ -340,6 +346,10 @@ MAILERS = {
         else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     )
 }
+# The app sends no mail of its own (no password-reset mails, error reports go to the log), so
+# production without SMTP_HOST is a deployment choice, not a mistake for check --deploy.
+if not os.environ.get("SMTP_HOST"):
+    SILENCED_SYSTEM_CHECKS = ["mail.E001"]
 
 # Logs: JSON lines in production (LOG_FORMAT=json), readable text elsewhere.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")

@@ -24,6 +24,10 @@ urlpatterns = [
     path("", plan_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
+    ),
     path("roster/", include("athletes.urls")),
     path("", include("plans.urls")),
     path("", include("workouts.urls")),

@@ -15,6 +15,7 @@ import os
 import random
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -24,8 +25,9 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -268,8 +270,8 @@ class Gunicorn:
     """gunicorn serving config.wsgi on 127.0.0.1 at a free port, in its own process group so
     that stopping it stops its workers too; its log goes to a file we read afterwards."""
 
-    def __init__(self, env: dict[str, str], workers: int, timeout: int = 30):
-        self.port = free_port()
+    def __init__(self, env: dict[str, str], workers: int, timeout: int = 30, port: int = 0):
+        self.port = port or free_port()
         self.log_path = Path(tempfile.mkstemp(prefix="ironstride-gunicorn-", suffix=".log")[1])
         self.env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
         self.cmd = [
@@ -293,7 +295,12 @@ class Gunicorn:
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Gunicorn:
-        with self.log_path.open("w") as out:
+        self.start()
+        return self
+
+    def start(self) -> None:
+        """Start (again, after a stop or a kill; the log goes on in the same file)."""
+        with self.log_path.open("a") as out:
             self.process = subprocess.Popen(
                 self.cmd,
                 cwd=ROOT,
@@ -309,7 +316,6 @@ class Gunicorn:
             self.stop()
             self.log_path.unlink(missing_ok=True)
             raise
-        return self
 
     def _wait_healthy(self, timeout: float) -> None:
         started = time.monotonic()
@@ -339,6 +345,14 @@ class Gunicorn:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
+
+    def kill(self) -> None:
+        """SIGKILL to the arbiter and its workers at once: a machine gone, nothing graceful."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -372,14 +386,43 @@ class Reply:
         return 200 <= self.status < 300
 
 
+def connect(
+    port: int, timeout: float, tls: bool = False, source: str = ""
+) -> http.client.HTTPConnection:
+    """A connection to 127.0.0.1:port, over TLS without verifying the certificate (a
+    throw-away one) when `tls`, from the loopback address `source` when given (127.0.0.2, ...:
+    each stands for another client machine)."""
+    source_address = (source, 0) if source else None
+    if not tls:
+        return http.client.HTTPConnection(
+            "127.0.0.1", port, timeout=timeout, source_address=source_address
+        )
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return http.client.HTTPSConnection(
+        "127.0.0.1", port, timeout=timeout, source_address=source_address, context=context
+    )
+
+
 class Client:
     """One keep-alive connection per simulated athlete; reconnects after any failure. As a
-    TLS-terminating load balancer would, it says the original request was HTTPS."""
+    TLS-terminating load balancer would, it says the original request was HTTPS (or it talks
+    to the balancer itself, with `tls`)."""
 
-    def __init__(self, port: int, token: str = "", timeout: float = CLIENT_TIMEOUT_SECONDS):
+    def __init__(
+        self,
+        port: int,
+        token: str = "",
+        timeout: float = CLIENT_TIMEOUT_SECONDS,
+        tls: bool = False,
+        source: str = "",
+    ):
         self.port = port
         self.token = token
         self.timeout = timeout
+        self.tls = tls
+        self.source = source
         self.conn: http.client.HTTPConnection | None = None
 
     def request(self, method: str, path: str, body: object = None) -> Reply:
@@ -393,7 +436,7 @@ class Client:
         started = time.monotonic()
         try:
             if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+                self.conn = connect(self.port, self.timeout, self.tls, self.source)
             self.conn.request(method, path, body=payload, headers=headers)
             response = self.conn.getresponse()
             raw = response.read()
@@ -419,18 +462,89 @@ class Client:
             self.conn = None
 
 
-def get_tokens(port: int, usernames: list[str], parallel: int) -> dict[str, str]:
+@dataclass(frozen=True)
+class Page:
+    status: int
+    headers: dict[str, str]  # lower-case names; the last value of a repeated header
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode(errors="replace")
+
+
+class Browser:
+    """Pages as a browser gets them: it keeps its cookies (the Secure ones too: it stands behind
+    TLS) and logs in through the form with its CSRF token. Over TLS to a balancer, or over plain
+    HTTP to an app server saying X-Forwarded-Proto https as the balancer would; from its own
+    loopback address `source` when given. A connection per request: simple, not fast."""
+
+    def __init__(self, port: int, tls: bool = False, source: str = "", timeout: float = 30) -> None:
+        self.port = port
+        self.tls = tls
+        self.source = source
+        self.timeout = timeout
+        self.cookies: dict[str, str] = {}
+
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
+    ) -> Page:
+        sent = {"X-Forwarded-Proto": "https", **(headers or {})}
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        conn = connect(self.port, self.timeout, self.tls, self.source)
+        try:
+            conn.request(method, path, body=body, headers=sent)
+            response = conn.getresponse()
+            content = response.read()
+        finally:
+            conn.close()
+        for header in response.msg.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                if morsel["max-age"] == "0" or not morsel.value:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        return Page(response.status, {k.lower(): v for k, v in response.getheaders()}, content)
+
+    def get(self, path: str, headers: dict | None = None) -> Page:
+        return self.request("GET", path, headers=headers)
+
+    def post_form(self, path: str, fields: dict[str, str], headers: dict | None = None) -> Page:
+        """A form POST with the CSRF token, from a page of this site (Origin)."""
+        if "csrftoken" not in self.cookies:
+            self.get("/login/")
+        body = urlencode({**fields, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")})
+        origin = f"https://127.0.0.1:{self.port}"
+        sent = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": origin,
+            "Referer": f"{origin}{path}",
+            **(headers or {}),
+        }
+        return self.request("POST", path, body.encode(), sent)
+
+    def login(self, username: str, password: str, headers: dict | None = None) -> Page:
+        """302 when logged in; 200 (the form again) for a wrong password; 429 locked out.
+        One request when the CSRF cookie is already there, two (the form first) otherwise."""
+        return self.post_form(
+            "/login/", {"username": username, "password": password}, headers=headers
+        )
+
+
+def get_tokens(port: int, usernames: list[str], parallel: int, **client_options) -> dict[str, str]:
     """A token per athlete through the API's login, `parallel` at a time (one per worker):
     each login hashes a password, slow on purpose, so more would only queue."""
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=parallel) as pool:
-        tokens = list(pool.map(lambda name: get_token(port, name), usernames))
+        tokens = list(pool.map(lambda name: get_token(port, name, **client_options), usernames))
     return dict(zip(usernames, tokens, strict=True))
 
 
-def get_token(port: int, username: str) -> str:
-    client = Client(port, timeout=60)  # a busy machine hashes slowly; logins are not measured
+def get_token(port: int, username: str, **client_options) -> str:
+    # A busy machine hashes slowly; logins are not measured.
+    client = Client(port, timeout=60, **client_options)
     for _ in range(5):
         reply = client.request(
             "POST", "/api/v1/auth/token/", {"username": username, "password": PASSWORD}
@@ -490,9 +604,10 @@ class SimulatedAthlete(threading.Thread):
         drain_seconds: float = 30,
         replay_share: float = 0.2,
         seed_number: int = 0,
+        client_options: dict | None = None,
     ):
         super().__init__(daemon=True, name=f"athlete-{athlete.username}")
-        self.client = Client(port, token)
+        self.client = Client(port, token, **(client_options or {}))
         self.athlete = athlete
         self.outcome = outcome
         self.deadline = deadline

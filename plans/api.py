@@ -28,9 +28,16 @@ from config.api import Pagination, forbid
 from plans import selectors, services
 from plans.domain import types as domain
 from plans.domain.rules import evaluate_week as evaluate_athlete_week
-from plans.domain.weeks import iso_week_name, week_of
+from plans.domain.weeks import (
+    FIRST_MONDAY,
+    LAST_MONDAY,
+    InvalidWeek,
+    iso_week_name,
+    parse_iso_week,
+    week_of,
+)
 from plans.models import PlanStatus
-from workouts.api import EARLIEST, LATEST, LiftSessionSerializer, RunSessionSerializer
+from workouts.api import LiftSessionSerializer, RunSessionSerializer
 
 # ---------------------------------------------------------------------------- shapes
 
@@ -134,12 +141,9 @@ class RosterScheduleSerializer(serializers.Serializer):
 def parse_week(name: str) -> date:
     """A week the API can work with: an ISO week name, in the years it plans for."""
     try:
-        monday = services.parse_week(name)
-    except services.ServiceError as error:
+        return parse_iso_week(name)
+    except InvalidWeek as error:
         raise serializers.ValidationError({"week": str(error)}) from None
-    if not EARLIEST.date() <= monday < LATEST.date():
-        raise serializers.ValidationError({"week": "Give a week between 2000 and 2099."})
-    return monday
 
 
 def _fix(fix: domain.Fix | None) -> dict | None:
@@ -211,9 +215,10 @@ def show_week(request, pk: int, monday: date) -> dict:
 
 # ---------------------------------------------------------------------------- views
 
-WEEK_PARAMETERS = [
-    OpenApiParameter("week", str, OpenApiParameter.PATH, description="ISO week, e.g. 2026-W49")
-]
+WEEK_HELP = (
+    f"ISO week from {iso_week_name(FIRST_MONDAY)} to {iso_week_name(LAST_MONDAY)}, e.g. 2026-W49"
+)
+WEEK_PARAMETERS = [OpenApiParameter("week", str, OpenApiParameter.PATH, description=WEEK_HELP)]
 
 
 class AthleteWeekView(APIView):
@@ -321,7 +326,7 @@ class ScheduleRosterView(APIView):
 
 
 class ViolationQuerySerializer(serializers.Serializer):
-    week = serializers.CharField(required=False, max_length=20)
+    week = serializers.CharField(required=False, max_length=20, help_text=WEEK_HELP)
     severity = serializers.ChoiceField(choices=[s.value for s in domain.Severity], required=False)
 
 

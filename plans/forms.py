@@ -1,6 +1,6 @@
 from django import forms
 
-from plans import services
+from plans.domain.weeks import InvalidWeek, parse_iso_week
 
 
 class WeekJumpForm(forms.Form):
@@ -12,8 +12,8 @@ class WeekJumpForm(forms.Form):
 
     def clean_week(self):
         try:
-            return services.parse_week(self.cleaned_data["week"])
-        except services.ServiceError as error:
+            return parse_iso_week(self.cleaned_data["week"])
+        except InvalidWeek as error:
             raise forms.ValidationError(str(error)) from None
 
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from athletes.models import Athlete, Coach
+from athletes.transactions import atomic_with_retry
 from plans.domain import types as domain
 from plans.domain.constants import (
     DEFAULT_DURATION_MINUTES,
@@ -22,7 +22,6 @@ from plans.domain.prescription import PrescriptionError, prescribe
 from plans.domain.rules import evaluate_week as evaluate_athlete_week
 from plans.domain.scheduling import SchedulingError
 from plans.domain.scheduling import schedule_deadlift as place_deadlift
-from plans.domain.weeks import InvalidWeek, parse_iso_week
 from plans.models import PlanStatus, WeeklyPlan
 from plans.selectors import (
     LoadedWeek,
@@ -42,18 +41,10 @@ __all__ = [
     "evaluate_roster",
     "evaluate_week",
     "judge_athletes",
-    "parse_week",
     "publish_week",
     "schedule_deadlift",
     "schedule_roster",
 ]
-
-
-def parse_week(name: str) -> date:
-    try:
-        return parse_iso_week(name)
-    except InvalidWeek as error:
-        raise ServiceError(str(error)) from None
 
 
 # ---------------------------------------------------------------------------- evaluation
@@ -190,13 +181,23 @@ def schedule_athletes(
         _validate_choice(sets, reps)
     except PrescriptionError as error:
         raise ServiceError(str(error)) from None
-    with transaction.atomic():
-        loaded = load_weeks(athletes, week)
-        items = list(loaded.values())
-        plan = _SchedulePlan()
-        for item in progress(items) if progress else items:
-            plan.add(item, sets, reps)
-        plan.write()
+    return _schedule(athletes, week, sets, reps, progress)
+
+
+@atomic_with_retry
+def _schedule(
+    athletes: Sequence[Athlete],
+    week: date,
+    sets: int | None,
+    reps: int | None,
+    progress: Callable[[Sequence], Sequence] | None,
+) -> list[ScheduleResult]:
+    loaded = load_weeks(athletes, week)
+    items = list(loaded.values())
+    plan = _SchedulePlan()
+    for item in progress(items) if progress else items:
+        plan.add(item, sets, reps)
+    plan.write()
     return plan.results
 
 
@@ -314,62 +315,62 @@ def _to_row(session_id: int, lift_set: domain.LiftSet) -> LiftSet:
 # ---------------------------------------------------------------------------- publishing
 
 
+@atomic_with_retry
 def publish_week(*, athletes: Sequence[Athlete], week: date) -> int:
     """Publish the athletes' plans for the week (creating empty ones): returns how many changed."""
-    with transaction.atomic():
-        existing = {
-            plan.athlete_id: plan
-            for plan in WeeklyPlan.objects.select_for_update().filter(
-                athlete__in=athletes, week_start=week
-            )
-        }
-        now = timezone.now()
-        missing = [
-            WeeklyPlan(athlete=a, week_start=week, status=PlanStatus.PUBLISHED, published_at=now)
-            for a in athletes
-            if a.pk not in existing
-        ]
-        WeeklyPlan.objects.bulk_create(missing)
-        changed = WeeklyPlan.objects.filter(
-            pk__in=[p.pk for p in existing.values()], status=PlanStatus.DRAFT
-        ).update(status=PlanStatus.PUBLISHED, published_at=now)
+    existing = {
+        plan.athlete_id: plan
+        for plan in WeeklyPlan.objects.select_for_update().filter(
+            athlete__in=athletes, week_start=week
+        )
+    }
+    now = timezone.now()
+    missing = [
+        WeeklyPlan(athlete=a, week_start=week, status=PlanStatus.PUBLISHED, published_at=now)
+        for a in athletes
+        if a.pk not in existing
+    ]
+    WeeklyPlan.objects.bulk_create(missing)
+    changed = WeeklyPlan.objects.filter(
+        pk__in=[p.pk for p in existing.values()], status=PlanStatus.DRAFT
+    ).update(status=PlanStatus.PUBLISHED, published_at=now)
     return changed + len(missing)
 
 
 # ---------------------------------------------------------------------------- fixes
 
 
+@atomic_with_retry
 def apply_fix(*, athlete: Athlete, week: date, code: str) -> str:
     """Apply the suggested fix of the week's violation `code`, as the engine computes it now
     (never as a client describes it, so a stale page cannot apply a stale fix)."""
-    with transaction.atomic():
-        report = evaluate_week(athlete=athlete, week=week)
-        violation = next((v for v in report.violations if v.code == code), None)
-        if violation is None:
-            raise ServiceError(f"This week has no '{code}' to fix any more.")
-        fix = violation.fix
-        if fix is None:
-            raise ServiceError(f"'{code}' has no fix the app can apply; change the week by hand.")
-        label = fix.label
-        match fix:
-            case domain.MoveDeadlift(session_id=session_id, new_start=new_start):
-                session = LiftSession.objects.get(pk=session_id, athlete=athlete)
-                session.start = new_start
-                session.save()
-            case domain.RemoveDeadlifts(session_ids=session_ids):
-                LiftSession.objects.filter(pk__in=session_ids, athlete=athlete).delete()
-            case domain.DropWorkingSets(session_id=session_id, set_ids=set_ids):
-                LiftSet.objects.filter(
-                    pk__in=set_ids, session_id=session_id, session__athlete=athlete
-                ).delete()
-            case domain.AddWorkingSets(session_id=session_id, count=count):
-                _add_working_sets(report.loaded, session_id, count)
-            case domain.SetTargetReps(session_id=session_id, set_ids=set_ids, reps=reps):
-                _retarget(report.loaded, session_id, set_ids, reps=reps)
-            case domain.SetTargetRir(session_id=session_id, set_ids=set_ids, rir=rir):
-                _retarget(report.loaded, session_id, set_ids, rir=rir)
-            case domain.ScheduleDeadlift():
-                schedule_deadlift(athlete=athlete, week=week)
+    report = evaluate_week(athlete=athlete, week=week)
+    violation = next((v for v in report.violations if v.code == code), None)
+    if violation is None:
+        raise ServiceError(f"This week has no '{code}' to fix any more.")
+    fix = violation.fix
+    if fix is None:
+        raise ServiceError(f"'{code}' has no fix the app can apply; change the week by hand.")
+    label = fix.label
+    match fix:
+        case domain.MoveDeadlift(session_id=session_id, new_start=new_start):
+            session = LiftSession.objects.get(pk=session_id, athlete=athlete)
+            session.start = new_start
+            session.save()
+        case domain.RemoveDeadlifts(session_ids=session_ids):
+            LiftSession.objects.filter(pk__in=session_ids, athlete=athlete).delete()
+        case domain.DropWorkingSets(session_id=session_id, set_ids=set_ids):
+            LiftSet.objects.filter(
+                pk__in=set_ids, session_id=session_id, session__athlete=athlete
+            ).delete()
+        case domain.AddWorkingSets(session_id=session_id, count=count):
+            _add_working_sets(report.loaded, session_id, count)
+        case domain.SetTargetReps(session_id=session_id, set_ids=set_ids, reps=reps):
+            _retarget(report.loaded, session_id, set_ids, reps=reps)
+        case domain.SetTargetRir(session_id=session_id, set_ids=set_ids, rir=rir):
+            _retarget(report.loaded, session_id, set_ids, rir=rir)
+        case domain.ScheduleDeadlift():
+            schedule_deadlift(athlete=athlete, week=week)
     return label
 
 

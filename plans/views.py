@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from athletes.access import athletes_for, coach_for, get_athlete_for
 from athletes.models import Athlete, Coach
 from plans import presentation, services, verdicts
-from plans.domain.weeks import iso_week_name, monday_of
+from plans.domain.weeks import InvalidWeek, iso_week_name, monday_of, parse_iso_week
 from plans.forms import CoachNoteForm, WeekJumpForm
 from plans.models import PlanStatus, WeeklyPlan
 from plans.progress import athlete_progress
@@ -29,9 +29,10 @@ def this_week(tz) -> date:
 
 
 def week_from_url(name: str) -> date:
+    """A page addressed by a week that is not one does not exist: 404."""
     try:
-        return services.parse_week(name)
-    except ServiceError as error:
+        return parse_iso_week(name)
+    except InvalidWeek as error:
         raise Http404(str(error)) from None
 
 
@@ -67,11 +68,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     coach = coach_for(request.user)
     jump = WeekJumpForm(request.GET or None)
     monday = this_week(coach.tz)
-    if "week" in request.GET:
-        if jump.is_valid():
-            monday = jump.cleaned_data["week"]
-        else:
-            messages.error(request, " ".join(jump.errors.get("week", [])))
+    bad_week = "week" in request.GET and not jump.is_valid()
+    if bad_week:
+        # This week's page with the form's message, answered as the bad request it was.
+        messages.error(request, " ".join(jump.errors.get("week", [])))
+    elif "week" in request.GET:
+        monday = jump.cleaned_data["week"]
     sort = request.GET.get("sort") if request.GET.get("sort") in ("name", "severity") else "name"
     errors_only = request.GET.get("errors") == "1"
 
@@ -106,14 +108,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             if jump.is_bound
             else WeekJumpForm(initial={"week": iso_week_name(monday)}),
         },
+        status=400 if bad_week else 200,
     )
 
 
 def _posted_week(request: HttpRequest) -> date:
+    """A form that posts a week that is not one is a bad request: 400."""
     try:
-        return services.parse_week(request.POST.get("week", ""))
-    except ServiceError as error:
-        raise Http404(str(error)) from None
+        return parse_iso_week(request.POST.get("week", ""))
+    except InvalidWeek as error:
+        raise BadRequest(str(error)) from None
 
 
 @login_required

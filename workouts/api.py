@@ -23,29 +23,36 @@ from athletes.access import (
     visible_sessions,
 )
 from athletes.models import Athlete
+from athletes.transactions import atomic_with_retry
 from config.api import ConflictError, forbid
+from plans.domain.weeks import FIRST_YEAR, LAST_YEAR
 from workouts.models import (
-    LOAD_KG_RANGE,
     MAX_DURATION_MINUTES,
-    REPS_RANGE,
-    RIR_RANGE,
     LiftSession,
     LiftSet,
     RunSession,
     SessionStatus,
 )
+from workouts.serializers import (
+    ClientIdField,
+    SetValuesSerializer,
+    kg_field,
+    reps_field,
+    rir_field,
+)
 from workouts.services import DoneValues, delete_logged_set, log_set, mark_done, update_logged_set
 
-# Dates the week arithmetic can handle with room to spare on either side; a start in year 1 or
-# 9999 is a typo, not a plan.
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+# A session starts in the years the weeks are named in (plans.domain.weeks says why those).
+EARLIEST = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
+LATEST = datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC)
 MAX_SET_ORDER = 100
 
 
 def _in_range(value: datetime | None) -> datetime | None:
     if value is not None and not EARLIEST <= value < LATEST:
-        raise serializers.ValidationError("Give a time between the years 2000 and 2099.")
+        raise serializers.ValidationError(
+            f"Give a time between the years {FIRST_YEAR} and {LAST_YEAR}."
+        )
     # Stored in UTC: PostgreSQL refuses offsets Python accepts (e.g. -19:31).
     return None if value is None else value.astimezone(UTC)
 
@@ -62,31 +69,6 @@ class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
 
 def _duration(**kwargs):
     return serializers.IntegerField(min_value=1, max_value=MAX_DURATION_MINUTES, **kwargs)
-
-
-def _kg(**kwargs):
-    return serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        min_value=LOAD_KG_RANGE[0],
-        max_value=LOAD_KG_RANGE[1],
-        coerce_to_string=False,
-        allow_null=True,
-        required=False,
-        **kwargs,
-    )
-
-
-def _reps(**kwargs):
-    return serializers.IntegerField(
-        min_value=REPS_RANGE[0], max_value=REPS_RANGE[1], allow_null=True, required=False, **kwargs
-    )
-
-
-def _rir(**kwargs):
-    return serializers.IntegerField(
-        min_value=RIR_RANGE[0], max_value=RIR_RANGE[1], allow_null=True, required=False, **kwargs
-    )
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -135,13 +117,13 @@ class RunSessionSerializer(SessionSerializer):
 
 class LiftSetSerializer(serializers.ModelSerializer):
     order = serializers.IntegerField(min_value=1, max_value=MAX_SET_ORDER)
-    target_reps = _reps()
-    target_load_kg = _kg()
-    target_rir = _rir()
-    reps = _reps()
-    load_kg = _kg()
-    rir = _rir()
-    client_id = serializers.UUIDField(required=False, allow_null=True)
+    target_reps = reps_field(allow_null=True, required=False)
+    target_load_kg = kg_field()
+    target_rir = rir_field()
+    reps = reps_field(allow_null=True, required=False)
+    load_kg = kg_field()
+    rir = rir_field()
+    client_id = ClientIdField(required=False, allow_null=True)
 
     class Meta:
         model = LiftSet
@@ -164,9 +146,9 @@ class LiftSetSerializer(serializers.ModelSerializer):
         extra_kwargs = {"client_id": {"validators": []}}
 
     def validate(self, attrs):
-        if attrs.get("reps") is None and (
-            attrs.get("load_kg") is not None or attrs.get("rir") is not None
-        ):
+        # A load, an RIR or a client_id make a logged set (the database's constraints say so).
+        logged = ("load_kg", "rir", "client_id")
+        if attrs.get("reps") is None and any(attrs.get(name) is not None for name in logged):
             raise serializers.ValidationError({"reps": "A logged set needs its reps."})
         return attrs
 
@@ -258,14 +240,19 @@ class SessionViewSet(viewsets.ModelViewSet):
                 "and notes on their sessions; the plan is their coach's."
             )
         was_done = session.status == SessionStatus.DONE
-        session = serializer.save()
-        if session.status == SessionStatus.DONE and not was_done:
-            # Done without actuals means done as planned.
-            mark_done(
-                session=session,
-                actual_start=session.actual_start,
-                actual_duration_minutes=session.actual_duration_minutes,
-            )
+
+        @atomic_with_retry
+        def save() -> None:
+            session = serializer.save()
+            if session.status == SessionStatus.DONE and not was_done:
+                # Done without actuals means done as planned.
+                mark_done(
+                    session=session,
+                    actual_start=session.actual_start,
+                    actual_duration_minutes=session.actual_duration_minutes,
+                )
+
+        save()
 
     def perform_destroy(self, session):
         if not may_change_session(self.request.user, session, {"athlete", "start"}):
@@ -293,31 +280,16 @@ class LiftSessionViewSet(SessionViewSet):
 # ---------------------------------------------------------------------------- logging sets
 
 
-class LogSetSerializer(serializers.Serializer):
+class LogSetSerializer(SetValuesSerializer):
     order = serializers.IntegerField(min_value=1, max_value=MAX_SET_ORDER, required=False)
     is_warmup = serializers.BooleanField(default=False)
-    reps = serializers.IntegerField(min_value=REPS_RANGE[0], max_value=REPS_RANGE[1])
-    load_kg = _kg()
-    rir = _rir()
-    failed = serializers.BooleanField(default=False)
-    client_id = serializers.UUIDField()
-
-    def done_values(self) -> DoneValues:
-        data = self.validated_data
-        return DoneValues(
-            reps=data["reps"],
-            load_kg=data.get("load_kg"),
-            rir=data.get("rir"),
-            failed=data["failed"],
-        )
+    client_id = ClientIdField()
 
 
 class UpdateSetSerializer(serializers.Serializer):
-    reps = serializers.IntegerField(
-        min_value=REPS_RANGE[0], max_value=REPS_RANGE[1], required=False
-    )
-    load_kg = _kg()
-    rir = _rir()
+    reps = reps_field(required=False)
+    load_kg = kg_field()
+    rir = rir_field()
     failed = serializers.BooleanField(required=False)
 
 

@@ -7,10 +7,9 @@ plans.services judges the week. The logging endpoint speaks JSON because the pag
 sends queued sets from IndexedDB, possibly long after they were logged."""
 
 import json
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from hashlib import sha256
 from pathlib import Path
@@ -27,17 +26,28 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from rest_framework import serializers
 
 from athletes.access import athlete_of, get_visible_session, visible_sessions
 from athletes.models import Athlete
 from plans import services as plan_services
-from plans.domain.weeks import iso_week_name, monday_of, week_bounds, week_of
+from plans.domain.weeks import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    InvalidWeek,
+    in_planned_years,
+    iso_week_name,
+    monday_of,
+    parse_iso_week,
+    week_bounds,
+    week_of,
+)
 from plans.errors import Conflict, ServiceError
 from plans.progress import athlete_progress
 from workouts.models import LiftSession, LiftSet, RunSession, SessionStatus
 from workouts.plates import plates_per_side
+from workouts.serializers import MAX_ID, ClientIdField, SetValuesSerializer
 from workouts.services import (
-    DoneValues,
     delete_logged_set,
     log_set,
     mark_done,
@@ -110,8 +120,8 @@ def week(request: HttpRequest, week: str | None = None) -> HttpResponse:
         monday = monday_of(_today(athlete))
     else:
         try:
-            monday = plan_services.parse_week(week)
-        except ServiceError as error:
+            monday = parse_iso_week(week)
+        except InvalidWeek as error:
             raise Http404(str(error)) from None
     start, end = week_bounds(monday, athlete.tz)
     days: dict[date, list] = {monday + timedelta(days=n): [] for n in range(7)}
@@ -211,49 +221,33 @@ class BadInput(Exception):
 def _read_json(request: HttpRequest) -> dict:
     try:
         data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: the decoder's answer to deep nesting such as 40 KB of `[`.
         raise BadInput({"body": "Send the set as a JSON object."}) from None
     if not isinstance(data, dict):
         raise BadInput({"body": "Send the set as a JSON object."})
     return data
 
 
-def _integer(data: dict, name: str, *, required: bool) -> int | None:
-    value = data.get(name)
-    if value is None or value == "":
-        if required:
-            raise BadInput({name: "This value is required."})
-        return None
-    # bool is an int in Python; "true" reps is a client bug, not 1 rep.
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise BadInput({name: "Enter a whole number."})
-    try:
-        return int(value)
-    except ValueError:
-        raise BadInput({name: "Enter a whole number."}) from None
+class PhoneSetSerializer(SetValuesSerializer):
+    """A set logged on the phone: the API's values, the client's id, and optionally the
+    prescribed set it fills."""
 
-
-def _done_values(data: dict) -> DoneValues:
-    load = data.get("load_kg")
-    load_kg = None
-    if load is not None and load != "":
-        if isinstance(load, bool) or not isinstance(load, int | float | str):
-            raise BadInput({"load_kg": "Enter a load in kg."})
-        try:
-            load_kg = Decimal(str(load))
-        except InvalidOperation:
-            raise BadInput({"load_kg": "Enter a load in kg."}) from None
-        if not load_kg.is_finite():
-            raise BadInput({"load_kg": "Enter a load in kg."})
-    failed = data.get("failed", False)
-    if not isinstance(failed, bool):
-        raise BadInput({"failed": "Say true or false."})
-    return DoneValues(
-        reps=_integer(data, "reps", required=True),  # type: ignore[arg-type]
-        load_kg=load_kg,
-        rir=_integer(data, "rir", required=False),
-        failed=failed,
+    client_id = ClientIdField(error_messages={"required": "Send the set's client_id, a UUID."})
+    set_id = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True
     )
+
+
+def _valid(serializer: serializers.Serializer) -> serializers.Serializer:
+    if not serializer.is_valid():
+        raise BadInput(
+            {
+                field: " ".join(str(message) for message in messages_)
+                for field, messages_ in serializer.errors.items()
+            }
+        )
+    return serializer
 
 
 def _error(status: int, errors: dict[str, str]) -> JsonResponse:
@@ -279,14 +273,13 @@ def log_set_view(request: HttpRequest, pk: int) -> JsonResponse:
     is done; 400 for bad values, writing nothing."""
     session = _athlete_session(request, pk)
     try:
-        data = _read_json(request)
-        try:
-            client_id = uuid.UUID(str(data.get("client_id", "")))
-        except ValueError:
-            raise BadInput({"client_id": "Send the set's client_id, a UUID."}) from None
-        values = _done_values(data)
-        set_id = _integer(data, "set_id", required=False)
-        logged = log_set(session=session, client_id=client_id, values=values, set_id=set_id)
+        sent = _valid(PhoneSetSerializer(data=_read_json(request)))
+        logged = log_set(
+            session=session,
+            client_id=sent.validated_data["client_id"],
+            values=sent.done_values(),
+            set_id=sent.validated_data.get("set_id"),
+        )
     except BadInput as bad:
         return _error(400, bad.errors)
     except ValidationError as error:
@@ -321,7 +314,8 @@ def edit_set(request: HttpRequest, pk: int, set_pk: int) -> JsonResponse:
     session = _athlete_session(request, pk)
     lift_set = _logged_set(session, set_pk)
     try:
-        updated = update_logged_set(lift_set=lift_set, values=_done_values(_read_json(request)))
+        sent = _valid(SetValuesSerializer(data=_read_json(request)))
+        updated = update_logged_set(lift_set=lift_set, values=sent.done_values())
     except BadInput as bad:
         return _error(400, bad.errors)
     except ValidationError as error:
@@ -372,6 +366,9 @@ def _parse_run_form(request: HttpRequest, athlete: Athlete) -> tuple[datetime, i
         ).replace(tzinfo=athlete.tz)
     except ValueError:
         errors["actual_start"] = "Enter the date and time you started."
+    else:
+        if not in_planned_years(actual_start.date()):
+            errors["actual_start"] = f"Enter a time between {FIRST_YEAR} and {LAST_YEAR}."
     duration = None
     try:
         duration = int(request.POST.get("actual_duration_minutes", ""))

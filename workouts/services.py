@@ -7,10 +7,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from athletes.models import Athlete
+from athletes.transactions import atomic_with_retry
 from plans.domain.weeks import week_bounds
 from plans.errors import Conflict, ServiceError
 from workouts.models import (
@@ -31,6 +32,7 @@ def _same_local_time_a_week_later(moment: datetime, athlete: Athlete) -> datetim
     return (local.replace(tzinfo=None) + timedelta(days=7)).replace(tzinfo=athlete.tz)
 
 
+@atomic_with_retry
 def copy_runs_from_previous_week(*, athlete: Athlete, week: date) -> int:
     """Copy last week's runs into `week` as planned runs; returns how many were created.
 
@@ -38,30 +40,29 @@ def copy_runs_from_previous_week(*, athlete: Athlete, week: date) -> int:
     click changes nothing."""
     previous_start, previous_end = week_bounds(week - timedelta(days=7), athlete.tz)
     start, end = week_bounds(week, athlete.tz)
-    with transaction.atomic():
-        existing = set(
-            RunSession.objects.filter(athlete=athlete, start__gte=start, start__lt=end).values_list(
-                "kind", "start"
-            )
+    existing = set(
+        RunSession.objects.filter(athlete=athlete, start__gte=start, start__lt=end).values_list(
+            "kind", "start"
         )
-        created = 0
-        for run in RunSession.objects.filter(
-            athlete=athlete, start__gte=previous_start, start__lt=previous_end
-        ).order_by("start"):
-            new_start = _same_local_time_a_week_later(run.start, athlete)
-            if (run.kind, new_start) in existing:
-                continue
-            RunSession(
-                athlete=athlete,
-                kind=run.kind,
-                start=new_start,
-                duration_minutes=run.duration_minutes,
-                distance_km=run.distance_km,
-                notes=run.notes,
-                status=SessionStatus.PLANNED,
-            ).save()
-            existing.add((run.kind, new_start))
-            created += 1
+    )
+    created = 0
+    for run in RunSession.objects.filter(
+        athlete=athlete, start__gte=previous_start, start__lt=previous_end
+    ).order_by("start"):
+        new_start = _same_local_time_a_week_later(run.start, athlete)
+        if (run.kind, new_start) in existing:
+            continue
+        RunSession(
+            athlete=athlete,
+            kind=run.kind,
+            start=new_start,
+            duration_minutes=run.duration_minutes,
+            distance_km=run.distance_km,
+            notes=run.notes,
+            status=SessionStatus.PLANNED,
+        ).save()
+        existing.add((run.kind, new_start))
+        created += 1
     return created
 
 
@@ -70,6 +71,14 @@ def copy_runs_from_previous_week(*, athlete: Athlete, week: date) -> int:
 # The phone queues sets offline and sends each with a client-generated UUID; so does any API
 # client. A retry, a double tap or two tabs carry the same client_id, and the unique constraint
 # on it turns them into "already stored" rather than a second row.
+#
+# Lock order on PostgreSQL, so that no two writers wait on each other in a circle: the
+# session's row (select_for_update), its sets, the athlete's revision row (the triggers of
+# plans/migrations/0003 update it after each write), and last, when a transaction revises
+# twice, a foreign-key share lock on the athlete's row. Nothing that holds the athlete's row
+# in its key lock (the calendar secret is unique, so changing it takes that lock) may then
+# wait for the revision: rotating the secret no longer revises (plans/migrations/0004), and a
+# reactivation writes its new secret after the change that revises (Athlete._set_active).
 
 
 @dataclass(frozen=True)
@@ -125,21 +134,32 @@ def log_set(
     if stored is not None:
         return Logged(stored, created=False)
     try:
-        with transaction.atomic():
-            locked = _locked_session(session.pk)
-            # Re-check under the lock: a twin submission may have just committed.
-            stored = LiftSet.objects.filter(client_id=client_id).first()
-            if stored is not None:
-                return Logged(stored, created=False)
-            lift_set = _free_set(locked, set_id, order, is_warmup)
-            _write_done(lift_set, values, client_id=client_id)
-            return Logged(lift_set, created=True)
+        return _store_set(session, client_id, values, set_id, order, is_warmup)
     except IntegrityError:
         # Another submission of the same client_id committed between our check and our write.
         stored = LiftSet.objects.filter(client_id=client_id).first()
         if stored is None:
             raise
         return Logged(stored, created=False)
+
+
+@atomic_with_retry
+def _store_set(
+    session: LiftSession,
+    client_id: uuid.UUID,
+    values: DoneValues,
+    set_id: int | None,
+    order: int | None,
+    is_warmup: bool,
+) -> Logged:
+    locked = _locked_session(session.pk)
+    # Re-check under the lock: a twin submission may have just committed.
+    stored = LiftSet.objects.filter(client_id=client_id).first()
+    if stored is not None:
+        return Logged(stored, created=False)
+    lift_set = _free_set(locked, set_id, order, is_warmup)
+    _write_done(lift_set, values, client_id=client_id)
+    return Logged(lift_set, created=True)
 
 
 def _free_set(
@@ -180,27 +200,32 @@ def _write_done(lift_set: LiftSet, values: DoneValues, *, client_id: uuid.UUID |
 
 def update_logged_set(*, lift_set: LiftSet, values: DoneValues) -> LiftSet:
     values.check()
-    with transaction.atomic():
-        _locked_session(lift_set.session_id)
-        lift_set.refresh_from_db()
-        _write_done(lift_set, values, client_id=None)
+    _update_logged_set(lift_set, values)
     return lift_set
 
 
+@atomic_with_retry
+def _update_logged_set(lift_set: LiftSet, values: DoneValues) -> None:
+    _locked_session(lift_set.session_id)
+    lift_set.refresh_from_db()
+    _write_done(lift_set, values, client_id=None)
+
+
+@atomic_with_retry
 def delete_logged_set(*, lift_set: LiftSet) -> None:
     """An extra set goes; a prescribed set keeps its targets and loses only what was logged."""
-    with transaction.atomic():
-        _locked_session(lift_set.session_id)
-        lift_set.refresh_from_db()
-        if lift_set.target_reps is None and lift_set.target_load_kg is None:
-            lift_set.delete()
-            return
-        lift_set.reps = lift_set.load_kg = lift_set.rir = lift_set.client_id = None
-        lift_set.failed = False
-        lift_set.logged_at = None
-        lift_set.save()
+    _locked_session(lift_set.session_id)
+    lift_set.refresh_from_db()
+    if lift_set.target_reps is None and lift_set.target_load_kg is None:
+        lift_set.delete()
+        return
+    lift_set.reps = lift_set.load_kg = lift_set.rir = lift_set.client_id = None
+    lift_set.failed = False
+    lift_set.logged_at = None
+    lift_set.save()
 
 
+@atomic_with_retry
 def mark_done(
     *,
     session: RunSession | LiftSession,

@@ -9,16 +9,36 @@ from zoneinfo import ZoneInfo
 _ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$", re.ASCII)
 
 
+# The years Ironstride plans for, one range for the API, the pages and the commands: a session
+# starts in them (the API refuses other starts) and a week is named in them. Year 1 or 9999 in a
+# request is a typo or a probe, not a plan, and near datetime's own limits (years 1 and 9999) a
+# week's bounds in a far zone (Monday 00:00 local is up to 14 h from UTC), the next Monday and
+# the pages' links to the week after would overflow. A century from 2000 is far from both.
+FIRST_YEAR = 2000
+LAST_YEAR = 2099
+FIRST_MONDAY = date.fromisocalendar(FIRST_YEAR, 1, 1)
+LAST_MONDAY = date.fromisocalendar(LAST_YEAR + 1, 1, 1) - timedelta(days=7)
+
+
+def in_planned_years(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
 class InvalidWeek(ValueError):
-    """A week name that is not a real ISO week, e.g. `2026-W54`, `2026-49` or `abc`."""
+    """A week name that is not a real ISO week in the years Ironstride plans for, e.g.
+    `2026-W54`, `2026-49`, `abc` or `9999-W52`."""
 
 
 def parse_iso_week(name: str) -> date:
-    """Return the Monday of the ISO week named like `2026-W49`."""
+    """Return the Monday of the ISO week named like `2026-W49`. The one parser of week names:
+    the pages map its error to 404 (a week in the address) or 400 (a form or query value),
+    the API to 400 and the commands to CommandError."""
     match = _ISO_WEEK.match(name.strip()) if isinstance(name, str) else None
     if match is None:
         raise InvalidWeek(f"'{name}' is not an ISO week; write it like 2026-W49.")
     year, week = int(match[1]), int(match[2])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidWeek(f"Give a week between {FIRST_YEAR} and {LAST_YEAR}.")
     try:
         return date.fromisocalendar(year, week, 1)
     except ValueError:

@@ -59,6 +59,17 @@ def test_a_page_needing_the_database_answers_503_not_a_traceback(client):
     assert client.get(reverse("plans:dashboard")).status_code == 200
 
 
+@needs_server
+@pytest.mark.django_db(transaction=True)
+def test_an_api_call_needing_the_database_answers_a_private_json_503(client):
+    client.force_login(CoachFactory().user)
+    with database_away():
+        response = client.get("/api/v1/me/")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+    assert {"private", "no-store"} <= set(response["Cache-Control"].replace(" ", "").split(","))
+
+
 @pytest.mark.django_db
 def test_unknown_pages_get_the_custom_404(client):
     response = client.get("/no-such-page/")

@@ -96,6 +96,11 @@ WRITES = {
     "set updated": lambda a, lift: LiftSet.objects.filter(session=lift).update(target_rir=0),
     "set deleted": lambda a, lift: LiftSet.objects.filter(session=lift).first().delete(),
     "athlete settings saved": lambda a, lift: _save(a, time_zone="Pacific/Auckland"),
+    "athlete window updated": lambda a, lift: Athlete.objects.filter(pk=a.pk).update(
+        training_window_end=time(20)
+    ),
+    "athlete deactivated": lambda a, lift: a.deactivate(),
+    "athlete moved to another coach": lambda a, lift: _save(a, coach=CoachFactory()),
     "raw SQL": lambda a, lift: _raw(
         "UPDATE workouts_liftset SET target_reps = 12 WHERE session_id = %s", lift.pk
     ),
@@ -122,6 +127,21 @@ def test_every_kind_of_write_moves_the_athletes_revision_and_no_one_elses(write)
     write(athlete, lift)
     assert revision(athlete) > before
     assert revision(bystander) == bystander_before
+
+
+def test_rotating_the_calendar_secret_does_not_move_the_revision():
+    # The rules never read the secret (plans/migrations/0004); revising on it deadlocked
+    # against the session writes.
+    athlete = AthleteFactory()
+    good_week(athlete)
+    before = revision(athlete)
+    athlete.rotate_calendar_token()
+    Athlete.objects.filter(pk=athlete.pk).update(calendar_token="another-secret")
+    assert revision(athlete) == before
+    athlete.deactivate()
+    deactivated = revision(athlete)
+    athlete.activate()  # a new secret with the athlete active again: that moves it
+    assert revision(athlete) > deactivated > before
 
 
 def test_reading_does_not_move_the_revision():

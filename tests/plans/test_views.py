@@ -220,7 +220,7 @@ def test_dashboard_defaults_to_this_week_in_the_coachs_zone(coach_client):
 
 def test_dashboard_bad_week_says_why(coach_client):
     response = coach_client.get(reverse("plans:dashboard"), {"week": "2026-W99"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"has no ISO week 99" in response.content
 
 
@@ -283,8 +283,8 @@ def test_publish_all_drafts(coach_client, coach, athlete):
     assert not WeeklyPlan.objects.filter(athlete=empty, week_start=WEEK).exists()
 
 
-def test_dashboard_action_with_a_bad_week_is_404(coach_client):
-    assert coach_client.post(reverse("plans:schedule_roster"), {"week": "x"}).status_code == 404
+def test_dashboard_action_with_a_bad_week_is_400(coach_client):
+    assert coach_client.post(reverse("plans:schedule_roster"), {"week": "x"}).status_code == 400
 
 
 # ---------------------------------------------------------------------------- athlete week

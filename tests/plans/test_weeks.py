@@ -35,6 +35,10 @@ def utc(*args: int) -> datetime:
         pytest.param("abc", id="not a week at all"),
         pytest.param("", id="empty"),
         pytest.param("２０２６-W49", id="full-width digits"),
+        pytest.param("1999-W52", id="the week before the first"),
+        pytest.param("2100-W01", id="the week after the last"),
+        pytest.param("0001-W01", id="year 1: its Monday's local bounds would overflow"),
+        pytest.param("9999-W52", id="year 9999: its next Monday would overflow"),
     ],
 )
 def test_parse_iso_week_rejects(name: str) -> None:
@@ -54,6 +58,8 @@ def test_invalid_week_is_a_value_error_that_names_the_input() -> None:
         pytest.param("2026-W01", date(2025, 12, 29), id="week 1 starts in the year before"),
         pytest.param("2026-W53", date(2026, 12, 28), id="2026 has a week 53"),
         pytest.param(" 2026-W13 ", date(2026, 3, 23), id="surrounding blanks"),
+        pytest.param("2000-W01", date(2000, 1, 3), id="the first week of the range"),
+        pytest.param("2099-W53", date(2099, 12, 28), id="the last week of the range"),
     ],
 )
 def test_parse_iso_week_gives_the_monday(name: str, monday: date) -> None:

@@ -6,8 +6,8 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from athletes.models import Athlete, Coach
-from plans.domain.weeks import iso_week_name, monday_of
-from plans.services import NO_SLOT, OUTCOMES, ServiceError, parse_week, schedule_athletes
+from plans.domain.weeks import InvalidWeek, iso_week_name, monday_of, parse_iso_week
+from plans.services import NO_SLOT, OUTCOMES, ServiceError, schedule_athletes
 
 
 class Command(BaseCommand):
@@ -21,8 +21,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, week, coach, sets, reps, **options):
         try:
-            monday = parse_week(week) if week else monday_of(timezone.now().date()) + timedelta(7)
-        except ServiceError as error:
+            monday = (
+                parse_iso_week(week) if week else monday_of(timezone.now().date()) + timedelta(7)
+            )
+        except InvalidWeek as error:
             raise CommandError(str(error)) from None
         athletes = Athlete.objects.filter(is_active=True).select_related("user")
         if coach:
