@@ -210,7 +210,7 @@ def show_week(request, pk: int, monday: date) -> dict:
         raise Http404("No such athlete.")
     if not may_see_week(request.user, shown.plan):
         raise Http404("This week is not published yet.")
-    return week_data(shown, evaluate_athlete_week(shown.week))
+    return week_data(shown, evaluate_athlete_week(shown.week, now=services.clock()))
 
 
 # ---------------------------------------------------------------------------- views

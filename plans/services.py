@@ -1,6 +1,10 @@
 """Writes of the plans engine: load what the pure domain needs (plans.selectors), call it, and
 write the result in one transaction. The dashboard, the phone pages, the API and the management
-commands all come through here, so a rule or a schedule is computed in one place."""
+commands all come through here, so a rule or a schedule is computed in one place.
+
+The present: every service that schedules or suggests a fix takes `now` (keyword-only); left
+out, it is the clock's (`clock`), read once per call. Tests pass their own.
+"""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -47,6 +51,11 @@ __all__ = [
 ]
 
 
+def clock(now: datetime | None = None) -> datetime:
+    """The one place the plans engine reads the time: the instant given, else the clock's."""
+    return now if now is not None else timezone.now()
+
+
 # ---------------------------------------------------------------------------- evaluation
 
 
@@ -74,22 +83,24 @@ def judge_athletes(athletes: Sequence[Athlete], week: date) -> list[WeekReport]:
     the rules read (selectors.judge_weeks). Five queries, whatever the number of athletes."""
     loaded = judge_weeks(athletes, week)
     return [
-        WeekReport(item, evaluate_athlete_week(item.week, suggest_fixes=False))
+        # Judged only: the violations do not depend on the clock, so any instant will do.
+        WeekReport(item, evaluate_athlete_week(item.week, now=clock(), suggest_fixes=False))
         for item in loaded.values()
     ]
 
 
-def evaluate_week(*, athlete: Athlete, week: date) -> WeekReport:
+def evaluate_week(*, athlete: Athlete, week: date, now: datetime | None = None) -> WeekReport:
     loaded = load_week(athlete, week)
-    return WeekReport(loaded, evaluate_athlete_week(loaded.week))
+    return WeekReport(loaded, evaluate_athlete_week(loaded.week, now=clock(now)))
 
 
-def evaluate_roster(*, coach: Coach, week: date) -> list[WeekReport]:
+def evaluate_roster(*, coach: Coach, week: date, now: datetime | None = None) -> list[WeekReport]:
     """Every active athlete of the coach, in a fixed number of queries. Judged only: the
     reports carry the domain's weeks, not the model rows (LoadedWeek.runs and .lifts), nor
     the e1RM (LoadedWeek.e1rm is None)."""
     loaded = load_weeks(roster(coach), week, rows=False, e1rm=False)
-    return [WeekReport(item, evaluate_athlete_week(item.week)) for item in loaded.values()]
+    at = clock(now)
+    return [WeekReport(item, evaluate_athlete_week(item.week, now=at)) for item in loaded.values()]
 
 
 # ---------------------------------------------------------------------------- scheduling
@@ -149,9 +160,14 @@ def _validate_choice(sets: int | None, reps: int | None) -> None:
 
 
 def schedule_deadlift(
-    *, athlete: Athlete, week: date, sets: int | None = None, reps: int | None = None
+    *,
+    athlete: Athlete,
+    week: date,
+    sets: int | None = None,
+    reps: int | None = None,
+    now: datetime | None = None,
 ) -> ScheduleResult:
-    return schedule_athletes(athletes=[athlete], week=week, sets=sets, reps=reps)[0]
+    return schedule_athletes(athletes=[athlete], week=week, sets=sets, reps=reps, now=now)[0]
 
 
 def schedule_roster(
@@ -161,9 +177,10 @@ def schedule_roster(
     sets: int | None = None,
     reps: int | None = None,
     progress: Callable[[Sequence], Sequence] | None = None,
+    now: datetime | None = None,
 ) -> list[ScheduleResult]:
     return schedule_athletes(
-        athletes=roster(coach), week=week, sets=sets, reps=reps, progress=progress
+        athletes=roster(coach), week=week, sets=sets, reps=reps, progress=progress, now=now
     )
 
 
@@ -174,6 +191,7 @@ def schedule_athletes(
     sets: int | None = None,
     reps: int | None = None,
     progress: Callable[[Sequence], Sequence] | None = None,
+    now: datetime | None = None,
 ) -> list[ScheduleResult]:
     """Place exactly one deadlift for each athlete's week and prescribe its sets, writing in
     bulk and in one transaction: either every athlete's week is written or none is."""
@@ -181,7 +199,7 @@ def schedule_athletes(
         _validate_choice(sets, reps)
     except PrescriptionError as error:
         raise ServiceError(str(error)) from None
-    return _schedule(athletes, week, sets, reps, progress)
+    return _schedule(athletes, week, sets, reps, progress, clock(now))
 
 
 @atomic_with_retry
@@ -191,10 +209,11 @@ def _schedule(
     sets: int | None,
     reps: int | None,
     progress: Callable[[Sequence], Sequence] | None,
+    now: datetime,
 ) -> list[ScheduleResult]:
     loaded = load_weeks(athletes, week)
     items = list(loaded.values())
-    plan = _SchedulePlan()
+    plan = _SchedulePlan(now)
     for item in progress(items) if progress else items:
         plan.add(item, sets, reps)
     plan.write()
@@ -204,7 +223,8 @@ def _schedule(
 class _SchedulePlan:
     """Collects every athlete's changes, then writes them in a handful of bulk statements."""
 
-    def __init__(self) -> None:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
         self.results: list[ScheduleResult] = []
         self.new_sessions: list[tuple[int, LoadedWeek, LiftSession]] = []
         self.moved: list[LiftSession] = []
@@ -225,7 +245,7 @@ class _SchedulePlan:
 
     def add(self, item: LoadedWeek, sets: int | None, reps: int | None) -> None:
         try:
-            placement = place_deadlift(item.week)
+            placement = place_deadlift(item.week, now=self.now)
         except SchedulingError as error:
             raise ServiceError(f"{item.athlete}: {error}") from None
         self.removed.extend(placement.extra_session_ids)
@@ -341,10 +361,11 @@ def publish_week(*, athletes: Sequence[Athlete], week: date) -> int:
 
 
 @atomic_with_retry
-def apply_fix(*, athlete: Athlete, week: date, code: str) -> str:
+def apply_fix(*, athlete: Athlete, week: date, code: str, now: datetime | None = None) -> str:
     """Apply the suggested fix of the week's violation `code`, as the engine computes it now
     (never as a client describes it, so a stale page cannot apply a stale fix)."""
-    report = evaluate_week(athlete=athlete, week=week)
+    now = clock(now)
+    report = evaluate_week(athlete=athlete, week=week, now=now)
     violation = next((v for v in report.violations if v.code == code), None)
     if violation is None:
         raise ServiceError(f"This week has no '{code}' to fix any more.")
@@ -370,7 +391,7 @@ def apply_fix(*, athlete: Athlete, week: date, code: str) -> str:
         case domain.SetTargetRir(session_id=session_id, set_ids=set_ids, rir=rir):
             _retarget(report.loaded, session_id, set_ids, rir=rir)
         case domain.ScheduleDeadlift():
-            schedule_deadlift(athlete=athlete, week=week)
+            schedule_deadlift(athlete=athlete, week=week, now=now)
     return label
 
 

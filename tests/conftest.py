@@ -1,5 +1,6 @@
 import os
-from datetime import datetime
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -27,6 +28,16 @@ def pytest_unconfigure(config):
 
 def pytest_report_header(config):
     return f"clock: {os.environ.get('IRONSTRIDE_CLOCK') or 'the real one'}"
+
+
+@contextmanager
+def clock_before(monday: date):
+    """Saturday noon UTC before the week of `monday`, the clock ticking on: a test about a
+    fixed week schedules into it as the coach would, before it starts, on any day it runs."""
+    with time_machine.travel(
+        datetime.combine(monday - timedelta(days=2), time(12), UTC), tick=True
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -9,9 +9,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plans.models import PlanStatus, WeeklyPlan
-from tests.api.conftest import WEEK, client_for, publish
+from tests.api.conftest import MONDAY, WEEK, client_for, publish
+from tests.conftest import clock_before
 from tests.factories import LiftSessionFactory, LiftSetFactory, RunSessionFactory
 from workouts.models import LiftSession, RunSession
+
+
+@pytest.fixture(autouse=True)
+def before_the_week():
+    with clock_before(MONDAY):
+        yield
 
 
 def test_athlete_shape(world):

@@ -28,9 +28,16 @@ from plans.selectors import (
     CompiledQuery,
 )
 from tests.api.conftest import MONDAY, WEEK, World, client_for, publish
+from tests.conftest import clock_before
 from tests.factories import LiftSessionFactory, LiftSetFactory, RunSessionFactory
 from workouts.api import LiftSessionSerializer, LiftSetSerializer, RunSessionSerializer
 from workouts.models import Exercise, LiftSession, RunKind, RunSession, SessionStatus
+
+
+@pytest.fixture(autouse=True)
+def before_the_week():
+    with clock_before(MONDAY):
+        yield
 
 
 def serialized_week(athlete, monday) -> bytes:

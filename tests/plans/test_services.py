@@ -14,6 +14,7 @@ from plans import selectors, services
 from plans.domain.rules import RULES
 from plans.models import PlanStatus, WeeklyPlan
 from plans.services import ServiceError
+from tests.conftest import clock_before
 from tests.factories import (
     AthleteFactory,
     CoachFactory,
@@ -27,6 +28,12 @@ pytestmark = pytest.mark.django_db
 
 BERLIN = ZoneInfo("Europe/Berlin")
 WEEK = date(2026, 11, 30)  # 2026-W49
+
+
+@pytest.fixture(autouse=True)
+def before_the_week():
+    with clock_before(WEEK):
+        yield
 
 
 def local(day: int, hour: int, minute: int = 0, tz: ZoneInfo = BERLIN) -> datetime:

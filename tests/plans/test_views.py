@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from plans import services
 from plans.models import PlanStatus, WeeklyPlan
+from tests.conftest import clock_before
 from tests.factories import (
     AthleteFactory,
     CoachFactory,
@@ -22,6 +23,14 @@ pytestmark = pytest.mark.django_db
 
 WEEK = date(2026, 11, 30)
 WEEK_NAME = "2026-W49"
+
+
+@pytest.fixture(autouse=True)
+def before_the_week():
+    with clock_before(WEEK):
+        yield
+
+
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
