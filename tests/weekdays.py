@@ -51,7 +51,8 @@ def main() -> int:
         started = time.monotonic()
         code = subprocess.call(
             [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args],
-            env={**os.environ, "IRONSTRIDE_CLOCK": clock},
+            # CI's longer hypothesis runs are made once per database, not once per day.
+            env={**{k: v for k, v in os.environ.items() if k != "CI"}, "IRONSTRIDE_CLOCK": clock},
         )
         results.append((day, clock, code, time.monotonic() - started))
     print("\n== the suite under each weekday's clock")

@@ -243,10 +243,14 @@ def _too_close_to_intervals(context: _Context) -> Violation | None:
         start, end = lift.effective_start, lift.effective_end
         for run in week.interval_runs:
             run_start, run_end = run.effective_start, run.effective_end
-            if end <= run_start and run_start - end < MIN_GAP_FROM_INTERVALS:
+            if end == run_start:
+                text = f"ends as {_run_name(week, run)} starts"
+            elif start == run_end:
+                text = f"starts as {_run_name(week, run)} ends"
+            elif end < run_start and run_start - end < MIN_GAP_FROM_INTERVALS:
                 gap = duration_label(run_start - end)
                 text = f"ends {gap} before {_run_name(week, run)}"
-            elif run_end <= start and start - run_end < MIN_GAP_FROM_INTERVALS:
+            elif run_end < start and start - run_end < MIN_GAP_FROM_INTERVALS:
                 gap = duration_label(start - run_end)
                 text = f"starts {gap} after the end of {_run_name(week, run)}"
             elif start < run_end and run_start < end:

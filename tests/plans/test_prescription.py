@@ -272,3 +272,55 @@ def test_prescribe_from_history_gives_back_the_best_sets_load(load_kg: Decimal) 
             e1rm = estimate_e1rm([logged(str(load_kg), reps, rir)])
             prescribed = prescribe(e1rm, sets=3, reps=reps, rir=rir, load_increment_kg=STEP)
             assert prescribed[-1].target_load_kg == load_kg
+
+
+# ---------------------------------------------------------------------------- edges mutants found
+
+
+@pytest.mark.parametrize(
+    "skipped",
+    [
+        logged("200", 3, 1, is_warmup=True, set_id=1),
+        logged("200", 3, 1, failed=True, set_id=1),
+        logged("200", 3, None, set_id=1),
+        logged("200", 10, 3, set_id=1),  # past the chart
+    ],
+    ids=["warm-up", "failed", "no RIR", "past the chart"],
+)
+def test_a_set_left_out_before_a_valid_one_does_not_end_the_search(skipped) -> None:
+    valid = logged("150", 3, 1, set_id=2)
+    e1rm = estimate_e1rm([skipped, valid])
+    assert e1rm is not None and e1rm.source == valid
+    assert e1rm.exact == Fraction(150) / Fraction(RTS_FRACTIONS[4])
+
+
+def test_a_single_set_and_a_set_at_rir_0() -> None:
+    single = estimate_e1rm([logged("100", 1, 0)])
+    assert single is not None and single.exact == 100  # one rep to failure is the 1RM
+    at_zero = estimate_e1rm([logged("150", 3, 0)])
+    assert at_zero is not None and at_zero.exact == Fraction(150) / Fraction(RTS_FRACTIONS[3])
+
+
+def test_among_equal_estimates_the_first_set_stays_the_source() -> None:
+    first, second = logged("150", 3, 1, set_id=1), logged("150", 3, 1, set_id=2)
+    e1rm = estimate_e1rm([first, second])
+    assert e1rm is not None and e1rm.source == first
+    # A strictly better one later still wins.
+    better = logged("152.5", 3, 1, set_id=3)
+    e1rm = estimate_e1rm([first, second, better])
+    assert e1rm is not None and e1rm.source == better
+
+
+@pytest.mark.parametrize(
+    ("e1rm_kg", "load", "empty_bar"),
+    [
+        # 3 reps at RIR 1 is 89.2 %: 22.5 kg e1RM gives 20.07 -> 20 exactly, not "the empty bar".
+        ("22.5", "20", False),
+        ("22.4", "20", True),  # 19.98 -> rounds to 17.5, so the empty bar instead
+    ],
+)
+def test_a_working_load_of_exactly_the_bar(e1rm_kg, load, empty_bar) -> None:
+    sets = prescribe(E1rm.from_kg(Decimal(e1rm_kg)), sets=3, reps=3, load_increment_kg=STEP)
+    working = sets[-1]
+    assert working.target_load_kg == Decimal(load)
+    assert working.target_load_reason.startswith("the empty bar") == empty_bar

@@ -818,3 +818,19 @@ def test_judging_without_fixes_never_runs_the_scheduler(monkeypatch) -> None:
     assert codes == [DEADLIFT_TOO_CLOSE_TO_INTERVALS, DEADLIFT_TOO_MANY, DEADLIFT_NOT_ON_HARD_DAY]
     with pytest.raises(AssertionError, match="the scheduler ran"):
         evaluate_week(w, now=BEFORE)
+
+
+@pytest.mark.parametrize(
+    ("lift_start", "text"),
+    [
+        (local(1, 13), "Deadlift on Tue 13:00 starts as Tuesday's interval run at 12:00 ends"),
+        (local(1, 11), "Deadlift on Tue 11:00 ends as Tuesday's interval run at 12:00 starts"),
+        (
+            local(1, 13, 1),
+            "Deadlift on Tue 13:01 starts 1 min after the end of Tuesday's interval run at 12:00",
+        ),
+    ],
+)
+def test_a_deadlift_touching_the_interval_run_is_too_close(lift_start, text) -> None:
+    w = week((interval(local(1, 12)),), (deadlift(lift_start),))
+    assert by_code(w)[DEADLIFT_TOO_CLOSE_TO_INTERVALS].message.startswith(text + "; keep 6+")

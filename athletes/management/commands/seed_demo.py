@@ -1,6 +1,10 @@
 """Demo data: one coach, twelve athletes across time zones, eight weeks of history up to the
 current week (plus next week's runs as a draft), with logged deadlift sets that progress and a
-current week where each rule in DOMAIN.md is broken by someone."""
+current week where each rule in DOMAIN.md is broken by someone.
+
+Built relative to now: whatever the day, what has ended is done, except what the demo has
+missed on purpose (Kate's latest run that has ended, and Jonas's deadlift once it is over), and
+the rest of the week is still to come."""
 
 import random
 from dataclasses import dataclass, field
@@ -39,6 +43,9 @@ class DemoAthlete:
     interval_at: time = time(7)
     deadlift_at: time = time(17)
     start_load_kg: Decimal = Decimal("100")
+    # This week's sessions that have ended are missed instead of done: "runs" (the latest
+    # only) or "deadlift".
+    misses: str = ""
     # The rule this athlete's current week breaks, so the dashboard shows every flag.
     breaks: str = ""
     extra: dict[str, object] = field(default_factory=dict)
@@ -105,6 +112,7 @@ ROSTER = [
         interval_at=time(18, 30),
         deadlift_at=time(6),
         start_load_kg=Decimal("110"),
+        misses="deadlift",
     ),
     DemoAthlete(
         "kate",
@@ -113,6 +121,7 @@ ROSTER = [
         "America/Los_Angeles",
         interval_days=(2, 4),
         start_load_kg=Decimal("90"),
+        misses="runs",
     ),
     DemoAthlete("liam", "Liam", "Murphy", "Europe/London", start_load_kg=Decimal("130")),
 ]
@@ -181,11 +190,26 @@ class Command(BaseCommand):
                 coach_note="" if is_next_week else f"Week {iso_week_name(monday)}: keep it smooth.",
             )
             runs = self._runs(athlete, plan, spec, monday, tz, now=now, rng=rng)
+            if monday == this_monday and spec.misses == "runs":
+                self._miss_latest(runs, now)
             RunSession.objects.bulk_create(runs)
             if is_next_week:
                 continue  # next week is for the scheduler to fill
             breaks = spec.breaks if monday == this_monday else self._history_break(index, spec)
-            self._deadlift(athlete, plan, spec, monday, tz, index, breaks, now=now)
+            missed = monday == this_monday and spec.misses == "deadlift"
+            self._deadlift(athlete, plan, spec, monday, tz, index, breaks, now=now, missed=missed)
+
+    @staticmethod
+    def _miss_latest(runs: list[RunSession], now: datetime) -> None:
+        """The latest run that has ended stays planned: missed (nobody said it happened)."""
+        ended = [run for run in runs if run.status == SessionStatus.DONE]
+        if ended:
+            run = max(ended, key=lambda run: run.start)
+            run.status, run.actual_start, run.actual_duration_minutes = (
+                SessionStatus.PLANNED,
+                None,
+                None,
+            )
 
     @staticmethod
     def _history_break(index: int, spec: DemoAthlete) -> str:
@@ -229,7 +253,7 @@ class Command(BaseCommand):
             )
         return runs
 
-    def _deadlift(self, athlete, plan, spec, monday, tz, index, breaks, *, now) -> None:
+    def _deadlift(self, athlete, plan, spec, monday, tz, index, breaks, *, now, missed) -> None:
         if breaks == "deadlift.missing":
             return
         hard_day = spec.interval_days[0]
@@ -256,10 +280,14 @@ class Command(BaseCommand):
         if breaks == "deadlift.too_many":
             sessions.append(start + timedelta(days=3))
         for session_start in sessions:
-            self._lift_session(athlete, plan, session_start, load, working_sets, reps, rir, now=now)
+            self._lift_session(
+                athlete, plan, session_start, load, working_sets, reps, rir, now=now, missed=missed
+            )
 
-    def _lift_session(self, athlete, plan, start, load, working_sets, reps, rir, *, now) -> None:
-        done = start + timedelta(minutes=60) <= now
+    def _lift_session(
+        self, athlete, plan, start, load, working_sets, reps, rir, *, now, missed
+    ) -> None:
+        done = start + timedelta(minutes=60) <= now and not missed
         session = LiftSession.objects.create(
             athlete=athlete,
             plan=plan,
