@@ -324,3 +324,60 @@ def test_a_working_load_of_exactly_the_bar(e1rm_kg, load, empty_bar) -> None:
     working = sets[-1]
     assert working.target_load_kg == Decimal(load)
     assert working.target_load_reason.startswith("the empty bar") == empty_bar
+
+
+def _set(load_kg: str | None, reps: int | None, rir: int | None) -> LiftSet:
+    return LiftSet(
+        id=9,
+        order=9,
+        is_warmup=False,
+        target_reps=None,
+        target_load_kg=None,
+        target_rir=None,
+        reps=reps,
+        load_kg=None if load_kg is None else Decimal(load_kg),
+        rir=rir,
+    )
+
+
+@pytest.mark.parametrize(
+    ("lift_set", "counts"),
+    [
+        (_set(None, 3, 1), False),  # no load
+        (_set("100", None, 1), False),  # no reps
+        (_set("100", 3, None), False),  # no RIR
+        (_set("0", 3, 1), False),  # an empty hand is no load
+        (_set("0.5", 3, 1), True),
+        (_set("1", 3, 1), True),
+        (_set("100", 0, 1), False),
+        (_set("100", 1, 1), True),
+        (_set("100", 3, -1), False),
+        (_set("100", 3, 0), True),
+    ],
+)
+def test_which_logged_sets_make_an_e1rm(lift_set, counts) -> None:
+    assert (estimate_e1rm([lift_set]) is not None) == counts
+
+
+@pytest.mark.parametrize(
+    ("choice", "message"),
+    [
+        ({"sets": 5}, 'Prescribe 3 to 4 working sets, not 5: "Volume: Low. 3 to 4 sets."'),
+        ({"reps": 2}, 'Prescribe 3 to 4 reps a set, not 2: "Reps: Low. 3 to 4 reps."'),
+        (
+            {"rir": 3},
+            'Prescribe RIR 1 to 2, not 3: "Leave 1 rep in the tank, never go to failure."',
+        ),
+        ({"load_increment_kg": Decimal(0)}, "The load increment must be positive, not 0."),
+    ],
+)
+def test_a_prescription_outside_the_advice_says_which_advice(choice, message) -> None:
+    arguments = {"sets": 3, "reps": 3, "rir": 1, "load_increment_kg": STEP} | choice
+    with pytest.raises(PrescriptionError) as error:
+        prescribe(E1rm.from_kg(150), **arguments)
+    assert str(error.value) == message
+
+
+def test_an_increment_under_a_kilogram_is_fine() -> None:
+    sets = prescribe(E1rm.from_kg(150), sets=3, reps=3, load_increment_kg=Decimal("0.5"))
+    assert sets[-1].target_load_kg == Decimal("133.5")  # 150 x 0.892 = 133.8, down to 0.5
