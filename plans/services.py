@@ -22,7 +22,7 @@ from plans.domain.constants import (
     DEFAULT_SETS,
     DEFAULT_TARGET_RIR,
 )
-from plans.domain.prescription import PrescriptionError, prescribe
+from plans.domain.prescription import PrescriptionError, prescribe, prescribed_by_scheduler
 from plans.domain.rules import evaluate_week as evaluate_athlete_week
 from plans.domain.scheduling import SchedulingError
 from plans.domain.scheduling import schedule_deadlift as place_deadlift
@@ -112,7 +112,8 @@ OUTCOMES = (PLACED, MOVED, UPDATED, UNCHANGED, NO_SLOT)
 @dataclass(frozen=True)
 class ScheduleResult:
     athlete: Athlete
-    # placed (a new deadlift), moved, updated (same time, new prescription), unchanged, no_slot
+    # placed (a new deadlift), moved, updated (same time, the scheduler's own loads prescribed
+    # again from newer history), unchanged, no_slot
     outcome: str
     start: datetime | None
     reason: str
@@ -273,8 +274,13 @@ class _SchedulePlan:
                 existing.start = placement.start
                 self.moved.append(existing)
                 outcome = MOVED
-            # Logged sets are history: the scheduler may move a session, never rewrite them.
-            if not current.is_logged and _target_rows(current.sets) != _target_rows(wanted):
+            # Logged sets are history, and targets the coach chose by hand are the coach's: the
+            # scheduler may move such a session, never rewrite its sets.
+            if (
+                not current.is_logged
+                and prescribed_by_scheduler(current.sets)
+                and _target_rows(current.sets) != _target_rows(wanted)
+            ):
                 self.prescriptions[existing.pk] = wanted
                 outcome = UPDATED if outcome == UNCHANGED else outcome
             session = existing
