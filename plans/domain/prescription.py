@@ -90,9 +90,9 @@ def e1rm_from_set(load_kg: Decimal, reps: int, rir: int) -> E1rm:
 def estimate_e1rm(sets: Iterable[LiftSet]) -> E1rm | None:
     """The best e1RM among logged working sets, or None without any.
 
-    The caller picks the sets: deadlift sets logged in the 42 days (E1RM_LOOKBACK) before the
-    week's local Monday. Here, warm-ups, failed sets, sets past the chart (reps + RIR above 12)
-    and sets logged without a load or an RIR are left out.
+    The caller picks the sets: deadlift sets logged in the 42 local days before the week's
+    local Monday (weeks.e1rm_lookback_start). Here, warm-ups, failed sets, sets past the chart
+    (reps + RIR above 12) and sets logged without a load or an RIR are left out.
     """
     best: E1rm | None = None
     for lift_set in sets:
