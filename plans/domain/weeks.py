@@ -83,3 +83,12 @@ def e1rm_lookback_start(monday: date, tz: ZoneInfo) -> datetime:
     """The first instant of the e1RM's history: local midnight 42 local days before the week's
     local Monday (the history ends where the week starts). Every reader of the history uses it."""
     return local_midnight(monday - E1RM_LOOKBACK, tz)
+
+
+def same_local_time(moment: datetime, old_tz: ZoneInfo, new_tz: ZoneInfo) -> datetime:
+    """The instant that shows in `new_tz` the local date and clock time `moment` showed in
+    `old_tz` (an athlete who moves keeps their 07:00 run at 07:00). A clock time that a DST jump
+    skips in the new zone lands just after the gap (zoneinfo's fold=0); in UTC, like
+    local_midnight."""
+    local = moment.astimezone(old_tz)
+    return datetime.combine(local.date(), local.time(), tzinfo=new_tz).astimezone(UTC)
