@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from athletes.models import Athlete, Coach
+from plans.services import change_time_zone
 
 
 @admin.register(Coach)
@@ -31,6 +32,13 @@ class AthleteAdmin(admin.ModelAdmin):
     # new calendar secret (Athlete.activate).
     readonly_fields = ["is_active"]
     actions = ["deactivate", "activate"]
+
+    def save_model(self, request, obj, form, change):
+        # The admin's own transaction holds both: the sessions move with the zone (DOMAIN.md,
+        # "The present"), from the zone still stored, before the form writes the new one.
+        if change and "time_zone" in form.changed_data:
+            change_time_zone(athlete=obj, time_zone=obj.time_zone)
+        super().save_model(request, obj, form, change)
 
     @admin.action(description="Deactivate the selected athletes (they can no longer log in)")
     def deactivate(self, request, queryset):

@@ -25,8 +25,10 @@ from athletes.access import (
     visible_athletes,
 )
 from athletes.models import Athlete, validate_time_zone
+from athletes.transactions import atomic_with_retry
 from config.api import AnonThrottle, forbid, lockout_response
 from plans.selectors import current_e1rms
+from plans.services import change_time_zone
 
 User = get_user_model()
 
@@ -230,7 +232,15 @@ class AthleteSerializer(serializers.ModelSerializer):
         user_attrs.pop("username", None)
         password = validated_data.pop("password", None)
         active = validated_data.pop("is_active", None)
-        with transaction.atomic():
+        time_zone = validated_data.pop("time_zone", None)
+        # Read once: a second try after a write conflict starts from the stored state again.
+        was_active = athlete.is_active
+
+        @atomic_with_retry
+        def write() -> None:
+            if time_zone is not None:
+                # The sessions move with the zone (DOMAIN.md, "The present").
+                change_time_zone(athlete=athlete, time_zone=time_zone)
             for name, value in validated_data.items():
                 setattr(athlete, name, value)
             athlete.save()
@@ -241,10 +251,12 @@ class AthleteSerializer(serializers.ModelSerializer):
             athlete.user.save()
             # Through the model, so the user and the athlete change together (and the
             # deactivated user's tokens go, see athletes.signals).
-            if active is False and athlete.is_active:
+            if active is False and was_active:
                 athlete.deactivate()
-            elif active is True and not athlete.is_active:
+            elif active is True and not was_active:
                 athlete.activate()
+
+        write()
         return athlete
 
 

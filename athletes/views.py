@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from athletes.access import athletes_for, coach_for, get_athlete_for
 from athletes.forms import AthleteCreateForm, AthleteEditForm
+from athletes.transactions import atomic_with_retry
+from plans.services import change_time_zone
 
 
 @login_required
@@ -52,10 +54,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     athlete = get_athlete_for(request.user, pk, include_inactive=True)
     form = AthleteEditForm(request.POST or None, instance=athlete)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            form.save_user(athlete.user)
-            athlete.user.save(update_fields=["first_name", "last_name", "password"])
+        _save_edit(form)
         messages.success(request, f"Saved {athlete}.")
         return redirect("athletes:roster")
     return render(
@@ -64,6 +63,16 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         {"nav": "roster", "form": form, "athlete": athlete, "adding": False},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@atomic_with_retry
+def _save_edit(form: AthleteEditForm) -> None:
+    athlete = form.instance
+    # Before the form writes the new zone: the service moves the sessions from the stored one.
+    change_time_zone(athlete=athlete, time_zone=form.cleaned_data["time_zone"])
+    form.save()
+    form.save_user(athlete.user)
+    athlete.user.save(update_fields=["first_name", "last_name", "password"])
 
 
 @login_required

@@ -12,9 +12,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from athletes.models import Athlete, Coach
 from plans.domain import types as domain
-from plans.domain.constants import DONE, E1RM_LOOKBACK, MIN_GAP_FROM_INTERVALS
+from plans.domain.constants import DONE, MIN_GAP_FROM_INTERVALS
 from plans.domain.prescription import E1rm, estimate_e1rm
-from plans.domain.weeks import week_bounds, week_of
+from plans.domain.weeks import e1rm_lookback_start, week_bounds, week_of
 from plans.errors import ServiceError
 from plans.models import WeeklyPlan
 from workouts.models import Exercise, LiftSession, LiftSet, RunKind, RunSession, SessionStatus
@@ -162,17 +162,16 @@ def load_weeks(
     if not athletes:
         return {}
     ids = [athlete.pk for athlete in athletes]
-    by_zone = _weeks_by_zone(athletes, monday)
     in_reach, lookback = Q(), Q()
-    for (start, end), zone_ids in by_zone.items():
+    for (start, end), zone_ids in _weeks_by_zone(athletes, monday).items():
         in_reach |= Q(
             athlete_id__in=zone_ids, start__gte=start - BEFORE_WEEK, start__lt=end + AFTER_WEEK
         )
-        # "the best of their logged working sets in the 42 days before the week's local Monday"
+    for (first, start), zone_ids in _lookbacks_by_zone(athletes, monday).items():
+        # "the best of their logged working sets in the 42 local days before the week's local
+        # Monday"
         lookback |= Q(
-            session__athlete_id__in=zone_ids,
-            session__start__gte=start - E1RM_LOOKBACK,
-            session__start__lt=start,
+            session__athlete_id__in=zone_ids, session__start__gte=first, session__start__lt=start
         )
 
     runs = RunSession.objects.filter(in_reach).order_by("start", "pk")
@@ -238,6 +237,18 @@ def _weeks_by_zone(
         if athlete.time_zone not in bounds_of:
             bounds_of[athlete.time_zone] = week_bounds(monday, athlete_tz(athlete))
         by_zone[bounds_of[athlete.time_zone]].append(athlete.pk)
+    return by_zone
+
+
+def _lookbacks_by_zone(
+    athletes: Sequence[Athlete], monday: date
+) -> dict[tuple[datetime, datetime], list[int]]:
+    """The athletes' ids by the bounds of their e1RM history, [first instant, week start): two
+    zones that share a week's bounds may not share its history's (a DST change inside it)."""
+    by_zone: dict[tuple[datetime, datetime], list[int]] = defaultdict(list)
+    for athlete in athletes:
+        tz = athlete_tz(athlete)
+        by_zone[e1rm_lookback_start(monday, tz), week_bounds(monday, tz)[0]].append(athlete.pk)
     return by_zone
 
 
@@ -399,19 +410,20 @@ def roster(coach: Coach) -> list[Athlete]:
 
 
 def current_e1rms(athletes: Sequence[Athlete], now: datetime) -> dict[int, E1rm | None]:
-    """Each athlete's e1RM as this week's prescription would use it (the 42 days before their
-    local Monday), in one query whatever the number of athletes."""
+    """Each athlete's e1RM as this week's prescription would use it (the 42 local days before
+    their local Monday), in one query whatever the number of athletes."""
     if not athletes:
         return {}
-    starts = {
-        athlete.pk: week_bounds(week_of(now, athlete_tz(athlete)), athlete_tz(athlete))[0]
-        for athlete in athletes
-    }
+    lookbacks = {}
+    for athlete in athletes:
+        tz = athlete_tz(athlete)
+        monday = week_of(now, tz)
+        lookbacks[athlete.pk] = (e1rm_lookback_start(monday, tz), week_bounds(monday, tz)[0])
     history = LiftSet.objects.filter(
-        session__athlete_id__in=list(starts),
+        session__athlete_id__in=list(lookbacks),
         session__exercise=Exercise.DEADLIFT,
-        session__start__gte=min(starts.values()) - E1RM_LOOKBACK,
-        session__start__lt=max(starts.values()),
+        session__start__gte=min(first for first, _ in lookbacks.values()),
+        session__start__lt=max(start for _, start in lookbacks.values()),
         is_warmup=False,
         reps__isnull=False,
         failed=False,
@@ -420,8 +432,8 @@ def current_e1rms(athletes: Sequence[Athlete], now: datetime) -> dict[int, E1rm 
     for row in history.values(
         "session__athlete_id", "session__start", "reps", "load_kg", "rir", "order", "pk"
     ):
-        week_start = starts[row["session__athlete_id"]]
-        if week_start - E1RM_LOOKBACK <= row["session__start"] < week_start:
+        first, week_start = lookbacks[row["session__athlete_id"]]
+        if first <= row["session__start"] < week_start:
             by_athlete[row["session__athlete_id"]].append(
                 history_set(row["pk"], row["order"], row["reps"], row["load_kg"], row["rir"])
             )
@@ -520,8 +532,8 @@ def read_week(athletes: QuerySet[Athlete], pk: int, monday: date) -> ShownWeek |
     athlete_week_settings = athlete_settings(athlete)
     start, end = week_bounds(monday, athlete_week_settings.time_zone)
     reach_start, reach_end = start - BEFORE_WEEK, end + AFTER_WEEK
-    # "the best of their logged working sets in the 42 days before the week's local Monday"
-    lookback_start = start - E1RM_LOOKBACK
+    # "the best of their logged working sets in the 42 local days before the week's local Monday"
+    lookback_start = e1rm_lookback_start(monday, athlete_week_settings.time_zone)
 
     run_rows = [
         dict(zip(RUN_COLUMNS, values, strict=True))

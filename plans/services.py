@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils import timezone
 
@@ -22,10 +23,11 @@ from plans.domain.constants import (
     DEFAULT_SETS,
     DEFAULT_TARGET_RIR,
 )
-from plans.domain.prescription import PrescriptionError, prescribe
+from plans.domain.prescription import PrescriptionError, prescribe, prescribed_by_scheduler
 from plans.domain.rules import evaluate_week as evaluate_athlete_week
 from plans.domain.scheduling import SchedulingError
 from plans.domain.scheduling import schedule_deadlift as place_deadlift
+from plans.domain.weeks import same_local_time, week_of
 from plans.models import PlanStatus, WeeklyPlan
 from plans.selectors import (
     LoadedWeek,
@@ -35,13 +37,14 @@ from plans.selectors import (
     load_weeks,
     roster,
 )
-from workouts.models import Exercise, LiftSession, LiftSet
+from workouts.models import Exercise, LiftSession, LiftSet, RunSession, SessionStatus
 
 __all__ = [
     "ScheduleResult",
     "ServiceError",
     "WeekReport",
     "apply_fix",
+    "change_time_zone",
     "evaluate_roster",
     "evaluate_week",
     "judge_athletes",
@@ -112,7 +115,8 @@ OUTCOMES = (PLACED, MOVED, UPDATED, UNCHANGED, NO_SLOT)
 @dataclass(frozen=True)
 class ScheduleResult:
     athlete: Athlete
-    # placed (a new deadlift), moved, updated (same time, new prescription), unchanged, no_slot
+    # placed (a new deadlift), moved, updated (same time, the scheduler's own loads prescribed
+    # again from newer history), unchanged, no_slot
     outcome: str
     start: datetime | None
     reason: str
@@ -273,8 +277,13 @@ class _SchedulePlan:
                 existing.start = placement.start
                 self.moved.append(existing)
                 outcome = MOVED
-            # Logged sets are history: the scheduler may move a session, never rewrite them.
-            if not current.is_logged and _target_rows(current.sets) != _target_rows(wanted):
+            # Logged sets are history, and targets the coach chose by hand are the coach's: the
+            # scheduler may move such a session, never rewrite its sets.
+            if (
+                not current.is_logged
+                and prescribed_by_scheduler(current.sets)
+                and _target_rows(current.sets) != _target_rows(wanted)
+            ):
                 self.prescriptions[existing.pk] = wanted
                 outcome = UPDATED if outcome == UNCHANGED else outcome
             session = existing
@@ -461,3 +470,55 @@ def _working_load(loaded: LoadedWeek, reps: int, rir: int) -> tuple[Decimal | No
         loaded.e1rm, sets=3, reps=reps, rir=rir, load_increment_kg=loaded.athlete.load_increment_kg
     )[-1]
     return working.target_load_kg, working.target_load_reason
+
+
+# ---------------------------------------------------------------------------- time zones
+
+
+@atomic_with_retry
+def change_time_zone(*, athlete: Athlete, time_zone: str, now: datetime | None = None) -> int:
+    """Change the athlete's time zone as DOMAIN.md's "The present" says: planned sessions that
+    start after now keep their local date and clock time in the new zone; past, done and
+    skipped ones keep their instant; then every session belongs to the plan of the week of its
+    start in the new zone (a draft, created when needed). The one path for every form, API
+    and admin edit of an athlete's zone: call it before saving the athlete's other fields.
+    Returns how many sessions changed their start."""
+    try:
+        new_tz = ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ServiceError(f"'{time_zone}' is not a time zone.") from None
+    # Locked: two edits of one athlete's zone must not both move the sessions from the old one.
+    stored = Athlete.objects.select_for_update().values_list("time_zone", flat=True)
+    old_time_zone = stored.get(pk=athlete.pk)
+    athlete.time_zone = time_zone
+    if old_time_zone == time_zone:
+        return 0
+    old_tz, now = ZoneInfo(old_time_zone), clock(now)
+    sessions = [
+        *RunSession.objects.filter(athlete=athlete).only("start", "status", "plan"),
+        *LiftSession.objects.filter(athlete=athlete).only("start", "status", "plan"),
+    ]
+    starts = {}
+    for session in sessions:
+        # A session under way or over is history and keeps its instant, like a done one.
+        if session.status == SessionStatus.PLANNED and session.start > now:
+            starts[session] = same_local_time(session.start, old_tz, new_tz)
+    plans = {plan.week_start: plan for plan in WeeklyPlan.objects.filter(athlete=athlete)}
+    missing = {week_of(starts.get(s, s.start), new_tz) for s in sessions} - set(plans)
+    for plan in WeeklyPlan.objects.bulk_create(
+        [WeeklyPlan(athlete=athlete, week_start=monday) for monday in sorted(missing)]
+    ):
+        plans[plan.week_start] = plan
+    changed, moved = [], 0
+    for session in sessions:
+        start = starts.get(session, session.start)
+        plan = plans[week_of(start, new_tz)]
+        if start != session.start or plan.pk != session.plan_id:
+            moved += start != session.start
+            session.start, session.plan = start, plan
+            changed.append(session)
+    for model in (RunSession, LiftSession):
+        rows = [session for session in changed if isinstance(session, model)]
+        model.objects.bulk_update(rows, ["start", "plan"], batch_size=500)
+    Athlete.objects.filter(pk=athlete.pk).update(time_zone=time_zone)
+    return moved

@@ -47,6 +47,8 @@ SCHEDULING_LEAD = timedelta(hours=1)
 DEFAULT_TRAINING_WINDOW_START = time(6, 0)
 DEFAULT_TRAINING_WINDOW_END = time(21, 0)
 
+# "the 42 local days before the week's local Monday": calendar days, so taken from the Monday's
+# date, never from an instant (weeks.e1rm_lookback_start); 42 x 24 h is an hour off across DST.
 E1RM_LOOKBACK = timedelta(days=42)
 EMPTY_BAR_KG = Decimal("20")
 DEFAULT_LOAD_INCREMENT_KG = Decimal("2.5")

@@ -8,6 +8,7 @@ back exactly that set's load, as DOMAIN.md demands.
 
 import functools
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -36,7 +37,9 @@ __all__ = [
     "e1rm_from_set",
     "estimate_e1rm",
     "fraction",
+    "is_prescribed_reason",
     "prescribe",
+    "prescribed_by_scheduler",
     "round_down_to_increment",
     "target_load_kg",
 ]
@@ -87,9 +90,9 @@ def e1rm_from_set(load_kg: Decimal, reps: int, rir: int) -> E1rm:
 def estimate_e1rm(sets: Iterable[LiftSet]) -> E1rm | None:
     """The best e1RM among logged working sets, or None without any.
 
-    The caller picks the sets: deadlift sets logged in the 42 days (E1RM_LOOKBACK) before the
-    week's local Monday. Here, warm-ups, failed sets, sets past the chart (reps + RIR above 12)
-    and sets logged without a load or an RIR are left out.
+    The caller picks the sets: deadlift sets logged in the 42 local days before the week's
+    local Monday (weeks.e1rm_lookback_start). Here, warm-ups, failed sets, sets past the chart
+    (reps + RIR above 12) and sets logged without a load or an RIR are left out.
     """
     best: E1rm | None = None
     for lift_set in sets:
@@ -157,12 +160,12 @@ def prescribe(
     for warmup_reps, share in WARMUPS:
         if working_load_kg is None:
             load_kg = None
-            reason = f"warm-up: {percent_label(share)} of the working weight"
+            reason = f"{WARMUP_REASON}{percent_label(share)} of the working weight"
         else:
             load_kg = max(
                 round_down_to_increment(working_load_kg * share, load_increment_kg), EMPTY_BAR_KG
             )
-            reason = f"warm-up: {percent_label(share)} of {kg_label(working_load_kg)}"
+            reason = f"{WARMUP_REASON}{percent_label(share)} of {kg_label(working_load_kg)}"
         prescribed.append(
             LiftSet(
                 id=None,
@@ -193,10 +196,41 @@ def _working_load(
     e1rm: E1rm | None, reps: int, rir: int, load_increment_kg: Decimal
 ) -> tuple[Decimal | None, str]:
     if e1rm is None:
-        return None, f"no logged history yet: choose a weight you could lift {reps + rir} times"
+        return None, f"{NO_HISTORY_REASON}choose a weight you could lift {reps + rir} times"
     share = fraction(reps + rir)
     load_kg = target_load_kg(e1rm, reps, rir, load_increment_kg)
-    reason = f"{percent_label(share)} of e1RM {kg_label(e1rm.kg)}"
+    reason = f"{percent_label(share)}{OF_E1RM_REASON}{kg_label(e1rm.kg)}"
     if load_kg < EMPTY_BAR_KG:
-        return EMPTY_BAR_KG, f"the empty bar: {reason} is below {kg_label(EMPTY_BAR_KG)}"
+        return EMPTY_BAR_KG, f"{EMPTY_BAR_REASON}{reason} is below {kg_label(EMPTY_BAR_KG)}"
     return load_kg, reason
+
+
+# The load reasons prescribe() writes, and the one test of whether a reason is one of them:
+# "only targets the scheduler itself prescribed are refreshed". Any other reason, none included,
+# is the coach's own, and scheduling never overwrites it. Reword a reason here and both follow.
+WARMUP_REASON = "warm-up: "
+NO_HISTORY_REASON = "no logged history yet: "
+EMPTY_BAR_REASON = "the empty bar: "
+OF_E1RM_REASON = " of e1RM "
+_PRESCRIBED_REASON = re.compile(
+    "|".join(
+        [
+            re.escape(WARMUP_REASON),
+            re.escape(NO_HISTORY_REASON),
+            re.escape(EMPTY_BAR_REASON),
+            # "89.2 % of e1RM 168.2 kg", as percent_label and kg_label write them
+            rf"\d+(\.\d)? %{re.escape(OF_E1RM_REASON)}\d+(\.\d+)? kg$",
+        ]
+    ),
+    re.ASCII,
+)
+
+
+def is_prescribed_reason(reason: str) -> bool:
+    return _PRESCRIBED_REASON.match(reason) is not None
+
+
+def prescribed_by_scheduler(sets: Iterable[LiftSet]) -> bool:
+    """Whether every set's targets are the scheduler's own (a deadlift without sets has none of
+    the coach's): one set the coach reasoned by hand makes the whole prescription the coach's."""
+    return all(is_prescribed_reason(lift_set.target_load_reason) for lift_set in sets)

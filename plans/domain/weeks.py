@@ -5,6 +5,8 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from plans.domain.constants import E1RM_LOOKBACK
+
 # ASCII only: `\d` alone would also accept other scripts' digits, e.g. a full-width "２０２６-W49".
 _ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$", re.ASCII)
 
@@ -75,3 +77,18 @@ def week_bounds(monday: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
 def week_of(moment: datetime, tz: ZoneInfo) -> date:
     """The Monday of the local week an aware instant falls in."""
     return monday_of(local_day(moment, tz))
+
+
+def e1rm_lookback_start(monday: date, tz: ZoneInfo) -> datetime:
+    """The first instant of the e1RM's history: local midnight 42 local days before the week's
+    local Monday (the history ends where the week starts). Every reader of the history uses it."""
+    return local_midnight(monday - E1RM_LOOKBACK, tz)
+
+
+def same_local_time(moment: datetime, old_tz: ZoneInfo, new_tz: ZoneInfo) -> datetime:
+    """The instant that shows in `new_tz` the local date and clock time `moment` showed in
+    `old_tz` (an athlete who moves keeps their 07:00 run at 07:00). A clock time that a DST jump
+    skips in the new zone lands just after the gap (zoneinfo's fold=0); in UTC, like
+    local_midnight."""
+    local = moment.astimezone(old_tz)
+    return datetime.combine(local.date(), local.time(), tzinfo=new_tz).astimezone(UTC)
