@@ -11,6 +11,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from drf_spectacular.generators import SchemaGenerator
 from icalendar import Calendar
 
 from plans.models import WeekVerdict
@@ -245,3 +246,10 @@ def test_the_calendar_says_missed_in_the_summary(athlete, week):
         f"lift-{week.missed_lift.pk}@ironstride": "Missed: Deadlift",
         f"lift-{week.logged_lift.pk}@ironstride": "Squat",
     }
+
+
+def test_the_schema_documents_missed_as_a_read_only_boolean():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for name in ("RunSession", "LiftSession", "RunInWeek", "LiftInWeek"):
+        field = schema["components"]["schemas"][name]["properties"]["missed"]
+        assert (field["type"], field["readOnly"]) == ("boolean", True), name
