@@ -41,8 +41,8 @@ def open_end(session: domain.RunSession | domain.LiftSession) -> datetime | None
 class Tally:
     """How many of the week's own sessions were done, of all planned: skipped and missed ones
     were planned and not done. `open_ends` are the planned ends of the sessions still open, in
-    order: how many are missed depends on the clock, so it is counted when shown (missed_at),
-    never stored."""
+    order: how many are missed depends on the clock, so it is counted when shown
+    (presentation.missed_count), never stored."""
 
     done: int
     planned: int
@@ -56,9 +56,6 @@ class Tally:
             len(own),
             _open_ends(own),
         )
-
-    def missed_at(self, now: datetime) -> int:
-        return sum(1 for end in self.open_ends if end < now)
 
 
 def _open_ends(sessions: Iterable[domain.RunSession | domain.LiftSession]) -> tuple:
