@@ -170,21 +170,35 @@ def _timestamp(value: datetime | None) -> str | None:
     return None if value is None else _DATETIME.to_representation(value)
 
 
-def _session(kind: str, row: dict) -> dict:
+def _session(kind: str, row: dict, missed: bool) -> dict:
     return {
         "type": kind,
         **row,
         "start": _timestamp(row["start"]),
         "actual_start": _timestamp(row["actual_start"]),
+        "missed": missed,
     }
 
 
-def week_data(shown: selectors.ShownWeek, violations: list[domain.Violation]) -> dict:
+def week_data(
+    shown: selectors.ShownWeek, violations: list[domain.Violation], *, now: datetime
+) -> dict:
     """The week in WeekSerializer's shape, built from plain values: a serializer per session
-    (its fields built anew each time) cost more than reading and judging the week."""
+    (its fields built anew each time) cost more than reading and judging the week. Missed is
+    the domain's own is_missed, on the sessions the week was judged with."""
     starts_at, ends_at = shown.bounds
-    sessions = [(run["start"], 0, run["id"], _session("run", run)) for run in shown.runs] + [
-        (lift["start"], 1, lift["id"], _session("lift", lift)) for lift in shown.lifts
+    missed = {
+        (kind, session.id)
+        for kind, sessions in (("run", shown.week.runs), ("lift", shown.week.lifts))
+        for session in sessions
+        if session.is_missed(now)
+    }
+    sessions = [
+        (run["start"], 0, run["id"], _session("run", run, ("run", run["id"]) in missed))
+        for run in shown.runs
+    ] + [
+        (lift["start"], 1, lift["id"], _session("lift", lift, ("lift", lift["id"]) in missed))
+        for lift in shown.lifts
     ]
     plan = shown.plan
     return {
@@ -210,7 +224,8 @@ def show_week(request, pk: int, monday: date) -> dict:
         raise Http404("No such athlete.")
     if not may_see_week(request.user, shown.plan):
         raise Http404("This week is not published yet.")
-    return week_data(shown, evaluate_athlete_week(shown.week, now=services.clock()))
+    now = services.clock()
+    return week_data(shown, evaluate_athlete_week(shown.week, now=now), now=now)
 
 
 # ---------------------------------------------------------------------------- views

@@ -11,7 +11,7 @@ from plans.domain import types as domain
 from plans.domain.format import weekday_name
 from plans.domain.rules import RULES
 from plans.services import WeekReport
-from plans.verdicts import AthleteVerdict
+from plans.verdicts import AthleteVerdict, Verdict
 from workouts.models import LiftSession, RunSession
 
 
@@ -78,10 +78,17 @@ class DashboardRow(TypedDict):
     deadlifts: list[str]
     plan_status: str
     compliance: str  # "done/planned"
+    missed: int
     badges: list[Badge]
 
 
-def dashboard_row(judged: AthleteVerdict) -> DashboardRow:
+def missed_count(verdict: Verdict, now: datetime) -> int:
+    """The stored open sessions whose planned end is before now: counted at each visit, as
+    the clock moves, from a verdict that does not."""
+    return sum(1 for end in verdict["open_ends"] if datetime.fromisoformat(end) < now)
+
+
+def dashboard_row(judged: AthleteVerdict, *, now: datetime) -> DashboardRow:
     verdict = judged.verdict
     flags = verdict["flags"]
     errors = sum(1 for _, severity in flags if severity == domain.Severity.ERROR)
@@ -99,6 +106,7 @@ def dashboard_row(judged: AthleteVerdict) -> DashboardRow:
         plan_status=judged.plan_status,
         # Every session of the week counts as planned, skipped ones included.
         compliance=f"{verdict['done']}/{verdict['planned']}",
+        missed=missed_count(verdict, now),
         badges=badges(flags),
     )
 
@@ -133,6 +141,7 @@ class Card:
     time_label: str
     is_deadlift: bool
     flagged: bool
+    missed: bool
     is_lift: bool = False
     sets: list = field(default_factory=list)
 
@@ -142,10 +151,11 @@ class DayColumn:
     day: date
     name: str
     is_hard_day: bool
+    is_today: bool
     cards: list[Card]
 
 
-def day_columns(report: WeekReport) -> list[DayColumn]:
+def day_columns(report: WeekReport, *, now: datetime) -> list[DayColumn]:
     week = report.loaded.week
     tz: ZoneInfo = week.time_zone
     flagged = {sid for v in report.violations for sid in v.session_ids}
@@ -158,6 +168,7 @@ def day_columns(report: WeekReport) -> list[DayColumn]:
             _clock(run.start, tz),
             False,
             run.pk in flagged,
+            run.is_missed_at(now),
         )
         for run in runs
     ]
@@ -169,17 +180,20 @@ def day_columns(report: WeekReport) -> list[DayColumn]:
             _clock(lift.start, tz),
             lift.is_deadlift,
             lift.pk in flagged,
+            lift.is_missed_at(now),  # reads the sets load_week prefetched
             is_lift=True,
             sets=list(lift.sets.all()),
         )
         for lift in lifts
     ]
     cards.sort(key=lambda card: card.start)
+    today = now.astimezone(tz).date()
     return [
         DayColumn(
             day=day,
             name=weekday_name(day),
             is_hard_day=day in week.hard_days,
+            is_today=day == today,
             cards=[card for card in cards if card.start.astimezone(tz).date() == day],
         )
         for day in week.days

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from athletes.models import Athlete, Coach
 from plans.domain import types as domain
@@ -26,18 +26,40 @@ BEFORE_WEEK = timedelta(days=1) + MIN_GAP_FROM_INTERVALS
 AFTER_WEEK = MIN_GAP_FROM_INTERVALS
 
 
+# A session that would be missed at the end of time is one still open: planned, nothing
+# logged. Asking the domain so keeps one definition of missed.
+END_OF_TIME = datetime.max.replace(tzinfo=UTC)
+
+
+def open_end(session: domain.RunSession | domain.LiftSession) -> datetime | None:
+    """The instant after which the session is missed, unless it is done, skipped or logged
+    before then; None when it never will be."""
+    return session.planned_end if session.is_missed(END_OF_TIME) else None
+
+
 @dataclass(frozen=True)
 class Tally:
-    """How many of the week's own sessions were done, of all planned: skipped ones were planned
-    and not done."""
+    """How many of the week's own sessions were done, of all planned: skipped and missed ones
+    were planned and not done. `open_ends` are the planned ends of the sessions still open, in
+    order: how many are missed depends on the clock, so it is counted when shown
+    (presentation.missed_count), never stored."""
 
     done: int
     planned: int
+    open_ends: tuple[datetime, ...] = ()
 
     @classmethod
     def of(cls, week: domain.AthleteWeek) -> "Tally":
         own = [session for session in (*week.runs, *week.lifts) if week.owns(session)]
-        return cls(sum(1 for session in own if session.status == DONE), len(own))
+        return cls(
+            sum(1 for session in own if session.status == DONE),
+            len(own),
+            _open_ends(own),
+        )
+
+
+def _open_ends(sessions: Iterable[domain.RunSession | domain.LiftSession]) -> tuple:
+    return tuple(sorted(end for end in map(open_end, sessions) if end is not None))
 
 
 @dataclass
@@ -256,10 +278,10 @@ def judge_weeks(athletes: Sequence[Athlete], monday: date) -> dict[int, LoadedWe
     """The week starting `monday` for each athlete, holding only what the rules read when they
     judge without suggesting fixes (the dashboard, for a whole roster at once): the interval
     runs within reach, for the 6 hours and the hard days, and the week's own lifts with their
-    sets; plus the tally of the week's sessions, counted by the database. Other runs are
-    counted, not read. evaluate_week(week, suggest_fixes=False) finds the same violations in
-    these weeks as in load_weeks' (tests/plans hold them equal); a fix would need the
-    scheduler, which needs every session. No e1RM, no model rows. Five queries."""
+    sets; plus the tally of the week's sessions, from its own runs' values. evaluate_week(week,
+    suggest_fixes=False) finds the same violations in these weeks as in load_weeks' (tests/plans
+    hold them equal); a fix would need the scheduler, which needs every session. No e1RM, no
+    model rows. Five queries."""
     if monday.weekday() != 0:
         raise ServiceError(f"A week starts on a Monday; {monday} is not one.")
     if not athletes:
@@ -287,21 +309,16 @@ def judge_weeks(athletes: Sequence[Athlete], monday: date) -> dict[int, LoadedWe
             domain.RunSession(pk, RunKind.INTERVAL, start, minutes, status, actual, actual_minutes)
         )
 
-    run_tally = (
-        RunSession.objects.filter(own)
-        .values("athlete_id")
-        .annotate(planned=Count("pk"), done=Count("pk", filter=Q(status=SessionStatus.DONE)))
-        .order_by()
-        .values_list("athlete_id", "done", "planned")
-    )
-    tally = {athlete_id: (done, planned) for athlete_id, done, planned in run_tally}
+    # The week's own runs, as plain values for the tally: how many were done, and the ends of
+    # those still open (a count by the database could not say which are missed at read time).
+    own_runs = _domain_runs(RunSession.objects.filter(own).order_by())
 
     lifts = _domain_lifts(LiftSession.objects.filter(own).order_by("start", "pk"))
 
     loaded = {}
     for athlete in athletes:
         own_lifts = tuple(lifts[athlete.pk])
-        done, planned = tally.get(athlete.pk, (0, 0))
+        counted = [*own_runs[athlete.pk], *own_lifts]
         loaded[athlete.pk] = LoadedWeek(
             athlete=athlete,
             monday=monday,
@@ -314,8 +331,9 @@ def judge_weeks(athletes: Sequence[Athlete], monday: date) -> dict[int, LoadedWe
                 lifts=own_lifts,
             ),
             counted=Tally(
-                done + sum(1 for lift in own_lifts if lift.status == DONE),
-                planned + len(own_lifts),
+                sum(1 for session in counted if session.status == DONE),
+                len(counted),
+                _open_ends(counted),
             ),
         )
     return loaded

@@ -12,7 +12,7 @@ verdict is computed leaves that verdict stale (recomputed next time), never wron
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 from typing import TypedDict
 
@@ -42,6 +42,9 @@ class Verdict(TypedDict):
     deadlifts: list[str]  # "Tue 18:00", local
     done: int
     planned: int
+    # The planned ends (ISO, UTC) of the sessions still open: the page counts those before now
+    # as missed. A count of missed would go stale by the clock alone; these ends do not.
+    open_ends: list[str]
     flags: list[list[str]]  # [code, severity] of each violation, errors first
 
 
@@ -65,6 +68,7 @@ def judged(report: services.WeekReport) -> Verdict:
         ],
         done=tally.done,
         planned=tally.planned,
+        open_ends=[end.astimezone(UTC).isoformat() for end in tally.open_ends],
         flags=[[v.code, str(v.severity)] for v in report.violations],
     )
 

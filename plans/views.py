@@ -10,7 +10,6 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from athletes.access import athletes_for, coach_for, get_athlete_for
@@ -25,7 +24,7 @@ from workouts.services import copy_runs_from_previous_week
 
 
 def this_week(tz) -> date:
-    return monday_of(timezone.now().astimezone(tz).date())
+    return monday_of(services.clock().astimezone(tz).date())
 
 
 def week_from_url(name: str) -> date:
@@ -78,7 +77,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     errors_only = request.GET.get("errors") == "1"
 
     judged = verdicts.roster_verdicts(coach=coach, week=monday)
-    rows = presentation.sort_rows([presentation.dashboard_row(v) for v in judged], sort)
+    now = services.clock()
+    rows = presentation.sort_rows([presentation.dashboard_row(v, now=now) for v in judged], sort)
     summary = presentation.summary(rows)
     if errors_only:
         rows = [row for row in rows if row["error_count"]]
@@ -167,7 +167,8 @@ def athlete_current_week(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _week_context(athlete: Athlete, monday: date) -> dict:
-    report = services.evaluate_week(athlete=athlete, week=monday)
+    now = services.clock()
+    report = services.evaluate_week(athlete=athlete, week=monday, now=now)
     plan = report.loaded.plan
     return {
         "athlete": athlete,
@@ -176,7 +177,7 @@ def _week_context(athlete: Athlete, monday: date) -> dict:
         "week_name": iso_week_name(monday),
         "report": report,
         "plan": plan,
-        "columns": presentation.day_columns(report),
+        "columns": presentation.day_columns(report, now=now),
         "violations": [
             (violation, presentation.rule_title(violation.code)) for violation in report.violations
         ],

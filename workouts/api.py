@@ -26,6 +26,7 @@ from athletes.models import Athlete
 from athletes.transactions import atomic_with_retry
 from config.api import ConflictError, forbid
 from plans.domain.weeks import FIRST_YEAR, LAST_YEAR
+from plans.services import clock
 from workouts.models import (
     MAX_DURATION_MINUTES,
     LiftSession,
@@ -71,8 +72,22 @@ def _duration(**kwargs):
     return serializers.IntegerField(min_value=1, max_value=MAX_DURATION_MINUTES, **kwargs)
 
 
+class MissedField(serializers.BooleanField):
+    """Planned, and its planned end is before now (a lift: also nothing logged), as of the
+    `now` in the serializer's context, else the clock's."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, value):
+        return value.is_missed_at(self.context.get("now") or clock())
+
+
 class SessionSerializer(serializers.ModelSerializer):
     athlete = serializers.PrimaryKeyRelatedField(queryset=Athlete.objects.none())
+    missed = MissedField(
+        help_text="Planned, and its planned end is before now; for a lift, also no set logged."
+    )
     duration_minutes = _duration(required=False)
     actual_duration_minutes = _duration(required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
@@ -112,7 +127,14 @@ class RunSessionSerializer(SessionSerializer):
 
     class Meta:
         model = RunSession
-        fields = ["id", "athlete", "kind", *SessionSerializer.shared_fields, "distance_km"]
+        fields = [
+            "id",
+            "athlete",
+            "kind",
+            *SessionSerializer.shared_fields,
+            "distance_km",
+            "missed",
+        ]
 
 
 class LiftSetSerializer(serializers.ModelSerializer):
@@ -158,7 +180,7 @@ class LiftSessionSerializer(SessionSerializer):
 
     class Meta:
         model = LiftSession
-        fields = ["id", "athlete", "exercise", *SessionSerializer.shared_fields, "sets"]
+        fields = ["id", "athlete", "exercise", *SessionSerializer.shared_fields, "sets", "missed"]
 
     def validate_sets(self, sets):
         if self.instance is not None:
@@ -215,6 +237,10 @@ class SessionViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return visible_sessions(self.request.user, self.model).order_by("start", "pk")
+
+    def get_serializer_context(self):
+        # One now for every session of the answer.
+        return {**super().get_serializer_context(), "now": clock()}
 
     def get_object(self):
         session = get_visible_session(self.request.user, self.model, self.kwargs["pk"])

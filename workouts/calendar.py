@@ -5,13 +5,13 @@ from datetime import UTC, datetime, timedelta
 
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event
 
 from athletes.access import calendar_athlete, calendar_sessions
 from athletes.models import Athlete
 from plans.domain.weeks import week_bounds, week_of
+from plans.services import clock
 from workouts.models import LiftSession, LiftSet, RunSession, SessionStatus
 
 # "covering the last 4 and next 8 weeks", counted in the athlete's local weeks
@@ -66,12 +66,12 @@ def _description(session: RunSession | LiftSession) -> str:
     return "\n".join(lines)
 
 
-def _event(session: RunSession | LiftSession, kind: str, stamp: datetime) -> Event:
+def _event(session: RunSession | LiftSession, kind: str, now: datetime) -> Event:
     start, end = _times(session)
     event = Event()
     # Stable per session, so a moved session updates the same event in the subscriber's app.
     event.add("uid", f"{kind}-{session.pk}@ironstride")
-    event.add("dtstamp", stamp)
+    event.add("dtstamp", now.astimezone(UTC))
     event.add("dtstart", start)
     event.add("dtend", end)
     if isinstance(session, RunSession):
@@ -82,6 +82,8 @@ def _event(session: RunSession | LiftSession, kind: str, stamp: datetime) -> Eve
         event.add("status", "CANCELLED")
     elif session.status == SessionStatus.DONE:
         summary += " (done)"
+    elif session.is_missed_at(now):  # a lift's sets are prefetched
+        summary = f"Missed: {summary}"
     event.add("summary", summary)
     description = _description(session)
     if description:
@@ -104,9 +106,8 @@ def build_calendar(athlete: Athlete, *, now: datetime) -> Calendar:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"Ironstride: {athlete}")
-    stamp = now.astimezone(UTC)
-    events = [(run.start, _event(run, "run", stamp)) for run in runs.order_by("start", "pk")]
-    events += [(lift.start, _event(lift, "lift", stamp)) for lift in lifts.order_by("start", "pk")]
+    events = [(run.start, _event(run, "run", now)) for run in runs.order_by("start", "pk")]
+    events += [(lift.start, _event(lift, "lift", now)) for lift in lifts.order_by("start", "pk")]
     for _, event in sorted(events, key=lambda pair: pair[0]):
         calendar.add_component(event)
     return calendar
@@ -115,7 +116,7 @@ def build_calendar(athlete: Athlete, *, now: datetime) -> Calendar:
 @require_GET
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     athlete = calendar_athlete(token)
-    body = build_calendar(athlete, now=timezone.now()).to_ical()
+    body = build_calendar(athlete, now=clock()).to_ical()
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     # The address is a secret: keep it out of shared caches and other sites' Referer headers.
     response["Cache-Control"] = "private, max-age=300"

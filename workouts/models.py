@@ -1,7 +1,8 @@
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from plans.domain.constants import DEFAULT_DURATION_MINUTES
 from plans.models import WeeklyPlan
@@ -65,6 +66,15 @@ class Session(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "plan"}
         super().save(*args, **kwargs)
 
+    @property
+    def planned_end(self) -> datetime:
+        return self.start + timedelta(minutes=self.duration_minutes)
+
+    def is_missed_at(self, now: datetime) -> bool:
+        """As the domain's is_missed (plans/domain/types.py): planned, and its planned end is
+        before now."""
+        return self.status == SessionStatus.PLANNED and self.planned_end < now
+
     @classmethod
     def shared_constraints(cls, prefix: str) -> list[models.BaseConstraint]:
         return [
@@ -106,8 +116,18 @@ class RunSession(Session):
         return self.kind == RunKind.INTERVAL
 
 
+class LiftSessionQuerySet(models.QuerySet):
+    def with_logged_flag(self) -> "LiftSessionQuerySet":
+        """Each lift knows whether a set of it is logged, in the same query (is_missed_at
+        reads it instead of the sets)."""
+        logged = LiftSet.objects.filter(session=OuterRef("pk"), reps__isnull=False)
+        return self.annotate(any_set_logged=Exists(logged))
+
+
 class LiftSession(Session):
     exercise = models.CharField(max_length=32, choices=Exercise, default=Exercise.DEADLIFT)
+
+    objects = LiftSessionQuerySet.as_manager()
 
     class Meta(Session.Meta):
         constraints = [
@@ -120,6 +140,18 @@ class LiftSession(Session):
 
     def __str__(self) -> str:
         return f"{self.get_exercise_display()} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def has_logged_set(self) -> bool:
+        # The with_logged_flag() annotation when the queryset has it, else the sets (prefetched
+        # by the pages that show them).
+        if "any_set_logged" in self.__dict__:
+            return self.__dict__["any_set_logged"]
+        return any(lift_set.is_logged for lift_set in self.sets.all())
+
+    def is_missed_at(self, now: datetime) -> bool:
+        """As the domain's LiftSession.is_missed: also nothing logged."""
+        return super().is_missed_at(now) and not self.has_logged_set
 
     @property
     def is_deadlift(self) -> bool:

@@ -66,13 +66,22 @@ RECENT_WEEKS = 4
 
 
 def _today(athlete: Athlete) -> date:
-    return timezone.now().astimezone(athlete.tz).date()
+    return plan_services.clock().astimezone(athlete.tz).date()
 
 
 def _sessions_between(user, start: datetime, end: datetime) -> list[RunSession | LiftSession]:
+    """In start order, each with `missed` set for the templates (as of the clock's now)."""
     runs = visible_sessions(user, RunSession).filter(start__gte=start, start__lt=end)
-    lifts = visible_sessions(user, LiftSession).filter(start__gte=start, start__lt=end)
-    return sorted([*runs, *lifts], key=lambda session: (session.start, session.pk))
+    lifts = (
+        visible_sessions(user, LiftSession)
+        .filter(start__gte=start, start__lt=end)
+        .with_logged_flag()
+    )
+    now = plan_services.clock()
+    sessions = sorted([*runs, *lifts], key=lambda session: (session.start, session.pk))
+    for session in sessions:
+        session.missed = session.is_missed_at(now)
+    return sessions
 
 
 def _day_bounds(day: date, athlete: Athlete) -> tuple[datetime, datetime]:

@@ -5,19 +5,20 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from icalendar import Calendar
 
 from tests.api.conftest import client_for
 from tests.factories import LiftSetFactory, RunSessionFactory
-from workouts import calendar
 
 NOW = datetime(2026, 12, 2, 12, tzinfo=UTC)
 
 
 @pytest.fixture
-def now(monkeypatch):
-    monkeypatch.setattr(calendar.timezone, "now", lambda: NOW)
+def now():
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 def _feed(client, athlete):
@@ -39,12 +40,13 @@ def test_the_feed_parses_and_matches_the_published_sessions(world, now, client):
     events = {str(e["UID"]): e for e in parsed.walk("VEVENT")}
     assert set(events) == {f"run-{world.run.pk}@ironstride", f"lift-{world.lift.pk}@ironstride"}
     run = events[f"run-{world.run.pk}@ironstride"]
-    assert str(run["SUMMARY"]) == "Interval run"
+    # Both planned on Tuesday and nothing logged: missed by Wednesday noon.
+    assert str(run["SUMMARY"]) == "Missed: Interval run"
     assert run.decoded("DTSTART") == world.run.start
     assert run.decoded("DTSTART").utcoffset().total_seconds() == 0
     assert run.decoded("DTEND") == datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
     lift = events[f"lift-{world.lift.pk}@ironstride"]
-    assert str(lift["SUMMARY"]) == "Deadlift"
+    assert str(lift["SUMMARY"]) == "Missed: Deadlift"
     assert str(lift["DESCRIPTION"]).splitlines() == [
         "Warm-up: 5 reps @ 40 kg",
         "Set 1: 3 reps @ 100 kg, RIR 1",

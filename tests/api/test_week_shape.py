@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from rest_framework.renderers import JSONRenderer
 
@@ -152,6 +153,21 @@ def test_the_week_is_what_the_serializers_made_of_it(world, caller):
     assert any(v["fix"] for v in data["violations"])
 
 
+def test_missed_in_the_week_is_what_the_serializers_made_of_it(world):
+    # Thursday noon: Tuesday's interval run and deadlift and Monday's deadlift without sets
+    # are missed; the lifts with a logged set, the done and the skipped runs are not.
+    busy_week(world)
+    with time_machine.travel(at(3, 12), tick=False):
+        response = client_for(world.coach.user).get(week_url(world.athlete))
+        assert response.content == serialized_week(world.athlete, MONDAY)
+    missed = [(s["type"], s["start"][:13]) for s in response.json()["sessions"] if s["missed"]]
+    assert missed == [
+        ("lift", "2026-11-30T01"),
+        ("run", "2026-12-01T06"),
+        ("lift", "2026-12-01T16"),
+    ]
+
+
 def test_an_empty_draft_week_is_what_the_serializers_made_of_it(world):
     response = client_for(world.coach.user).get(week_url(world.athlete, "2027-W10"))
     assert response.status_code == 200
@@ -176,8 +192,8 @@ def test_the_week_after_a_change_is_what_the_serializers_made_of_it(world):
 
 
 def test_the_columns_read_are_the_documented_fields_in_their_order():
-    assert ["type", *RUN_COLUMNS] == RunInWeekSerializer.Meta.fields
-    assert ["type", *LIFT_COLUMNS, "sets"] == LiftInWeekSerializer.Meta.fields
+    assert ["type", *RUN_COLUMNS, "missed"] == RunInWeekSerializer.Meta.fields
+    assert ["type", *LIFT_COLUMNS, "sets", "missed"] == LiftInWeekSerializer.Meta.fields
     assert list(LIFT_SET_COLUMNS) == LiftSetSerializer.Meta.fields
 
 
