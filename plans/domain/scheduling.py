@@ -379,8 +379,11 @@ class _SlotSearch:
             else "with no interval run in reach"
         )
         if already_there:
+            where = (
+                f"is {nearest}" if slot.min_gap != _NO_GAP_LIMIT else "has no interval run in reach"
+            )
             head = f"The deadlift on {when} already fits the training window, clashes with no "
-            head += f"other session and is {nearest}"
+            head += f"other session and {where}"
             if slot.day in self.week.hard_days:
                 return f"{head}, on a hard day."
             return f"{head}. {self._no_hard_day_clause()}"

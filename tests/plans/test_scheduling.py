@@ -831,3 +831,138 @@ def test_scheduler_properties_in_the_present(w_now: tuple[AthleteWeek, datetime]
     assert second.outcome == "unchanged"
     assert second.start == placement.start
     assert second.extra_session_ids == ()
+
+
+# ---------------------------------------------------------------------------- edges mutants found
+
+
+def test_now_must_be_aware() -> None:
+    with pytest.raises(ValueError, match="now must be an aware datetime, got datetime"):
+        schedule_deadlift(week(), now=datetime(2026, 12, 1, 12))
+
+
+def test_history_keeps_its_own_length_and_comes_back_in_utc() -> None:
+    logged = LiftSession(7, "deadlift", local(1, 14), 90, "done")
+    placement = schedule_deadlift(week(lifts=(logged,)), now=BEFORE)
+    assert placement.duration_minutes == 90
+    assert placement.end == local(1, 15, 30)
+    assert placement.start is not None and placement.start.tzinfo == UTC
+
+
+def test_a_week_that_is_over_keeps_its_deadlift_as_it_is() -> None:
+    missed = deadlift(local(1, 14), minutes=90)
+    placement = schedule_deadlift(week(runs=(run(local(1, 7)),), lifts=(missed,)), now=local(7, 9))
+    assert placement == Placement(
+        outcome="no_slot",
+        session_id=missed.id,
+        start=None,
+        end=None,
+        on_hard_day=False,
+        reason="The week is over.",
+        duration_minutes=90,
+    )
+    assert placement.on_hard_day is False
+
+
+@pytest.mark.parametrize(
+    ("w", "now", "reason", "no_hard_day_reason"),
+    [
+        (
+            week(runs=(run(local(1, 12)),), lifts=(deadlift(local(1, 20)),)),
+            BEFORE,
+            "The deadlift on Tue 20:00 already fits the training window, clashes with no other "
+            "session and is 7 h from the nearest interval run, on a hard day.",
+            "",
+        ),
+        (
+            week(lifts=(deadlift(local(2, 10)),)),
+            BEFORE,
+            "The deadlift on Wed 10:00 already fits the training window, clashes with no other "
+            "session and has no interval run in reach. The week has no interval run, so no hard "
+            "day.",
+            "",
+        ),
+        (
+            week(runs=(run(local(1, 12)),)),
+            BEFORE,
+            "Tue 20:00 is on a hard day, 7 h from the nearest interval run: as far from the "
+            "interval runs as the training window and the other sessions allow.",
+            "",
+        ),
+        (
+            week(runs=(run(local(0, 16)),)),
+            local(0, 10),
+            "No hard day had room: Mon: every 60-minute slot in the 06:00–21:00 window is within "
+            "6 h of the interval run on Mon 16:00. Sun 20:00 is 147 h from the nearest interval "
+            "run, the farthest from the interval runs the week allows.",
+            "Mon: every 60-minute slot in the 06:00–21:00 window is within 6 h of the interval "
+            "run on Mon 16:00",
+        ),
+        (
+            week(runs=(run(local(0, 8)), run(local(0, 15)))),
+            BEFORE,
+            "No hard day had room: Mon: every 60-minute slot in the 06:00–21:00 window is within "
+            "6 h of the interval runs on Mon 08:00 and on Mon 15:00. Sun 20:00 is 148 h from the "
+            "nearest interval run, the farthest from the interval runs the week allows.",
+            "Mon: every 60-minute slot in the 06:00–21:00 window is within 6 h of the interval "
+            "runs on Mon 08:00 and on Mon 15:00",
+        ),
+        (
+            # An hour before midnight the earliest start is the next day's first instant.
+            week(runs=(run(local(0, 7)),)),
+            local(0, 23),
+            "No hard day had room: Mon: it is past. Sun 20:00 is 156 h from the nearest interval "
+            "run, the farthest from the interval runs the week allows.",
+            "Mon: it is past",
+        ),
+        (
+            week(runs=(run(local(6, 16)),)),
+            local(6, 10),
+            "No time this week fits a 60-minute deadlift: every remaining 60-minute slot in the "
+            "06:00–21:00 window is within 6 h of an interval run.",
+            "Sun: every 60-minute slot in the 06:00–21:00 window is within 6 h of the interval "
+            "run on Sun 16:00",
+        ),
+    ],
+    ids=[
+        "stays",
+        "stays-no-intervals",
+        "hard-day",
+        "day-partly-past",
+        "two-runs",
+        "day-past",
+        "none-left",
+    ],
+)
+def test_every_reason_word_for_word(w, now, reason, no_hard_day_reason) -> None:
+    placement = schedule_deadlift(w, now=now)
+    assert placement.reason == reason
+    assert placement.no_hard_day_reason == no_hard_day_reason
+
+
+@pytest.mark.parametrize(
+    ("window", "first", "reason"),
+    [
+        ((time(6), time(7)), local(0, 6), ""),  # exactly one slot
+        ((time(6, 15, 0, 1), time(21)), local(0, 6, 30), ""),  # a microsecond late rounds up
+        ((time(6, 0, 30), time(21)), local(0, 6, 15), ""),
+        ((time(6), time(7, 14, 59)), local(0, 6), ""),
+        (
+            (time(6, 10), time(7, 10)),
+            None,
+            "No time this week fits a 60-minute deadlift: the 06:10–07:10 training window has no "
+            "quarter-hour start that leaves room for the 60-minute session.",
+        ),
+        (
+            (time(6), time(6, 59, 59, 500000)),
+            None,
+            "No time this week fits a 60-minute deadlift: the 06:00–06:59 training window is "
+            "shorter than the 60-minute session.",
+        ),
+    ],
+)
+def test_the_window_edges(window, first, reason) -> None:
+    placement = schedule_deadlift(week(athlete_settings=athlete(*window)), now=BEFORE)
+    assert placement.start == first
+    if reason:
+        assert placement.reason == reason
