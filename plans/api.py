@@ -5,7 +5,6 @@ plans.domain); nothing here judges a week."""
 from datetime import date, datetime
 
 from django.http import Http404
-from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiParameter,
     PolymorphicProxySerializer,
@@ -360,7 +359,7 @@ class ViolationsView(APIView):
         query = ViolationQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         name = query.validated_data.get("week")
-        monday = parse_week(name) if name else week_of(timezone.now(), coach.tz)
+        monday = parse_week(name) if name else week_of(services.clock(), coach.tz)
         severity = query.validated_data.get("severity")
         rows = [
             {"athlete": report.athlete.pk, "week": iso_week_name(monday), **_violation(v)}

@@ -2,12 +2,11 @@ from collections import Counter
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from tqdm import tqdm
 
 from athletes.models import Athlete, Coach
 from plans.domain.weeks import InvalidWeek, iso_week_name, monday_of, parse_iso_week
-from plans.services import NO_SLOT, OUTCOMES, ServiceError, schedule_athletes
+from plans.services import NO_SLOT, OUTCOMES, ServiceError, clock, schedule_athletes
 
 
 class Command(BaseCommand):
@@ -21,9 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, week, coach, sets, reps, **options):
         try:
-            monday = (
-                parse_iso_week(week) if week else monday_of(timezone.now().date()) + timedelta(7)
-            )
+            monday = parse_iso_week(week) if week else monday_of(clock().date()) + timedelta(7)
         except InvalidWeek as error:
             raise CommandError(str(error)) from None
         athletes = Athlete.objects.filter(is_active=True).select_related("user")
