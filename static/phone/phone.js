@@ -176,6 +176,9 @@
     let queued = [];
     let next = null;
     let editing = null;
+    // Which set the form was last prepared for: a repaint of the queue (on load, every flush)
+    // refills the form only when that changed, so it never overwrites what the athlete typed.
+    let preparedFor = null;
 
     function say(text) { message.textContent = text; }
 
@@ -215,6 +218,12 @@
       return { set: open || null, previous: last };
     }
 
+    function keyOf(candidate) {
+      // An extra set is the next one after every set logged or queued so far.
+      return candidate.set ? "set " + candidate.set.id
+        : "extra " + (sets.filter(logValue).length + queued.length);
+    }
+
     function fill(values) {
       form.reps.value = values.reps == null ? "" : values.reps;
       form.load_kg.value = kg(values.load_kg);
@@ -236,6 +245,7 @@
       cancel.hidden = true;
       submit.textContent = "Log set";
       next = pickNext();
+      preparedFor = keyOf(next);
       const s = next.set;
       const prev = next.previous || {};
       if (s) {
@@ -391,6 +401,10 @@
       }
     }
 
+    // Prefilled at once from the page's own sets; the queue, read later, changes it only if it
+    // holds sets of this session.
+    prepareNext();
+
     return {
       say: say,
       refresh(items) {
@@ -400,7 +414,7 @@
         doneWait.hidden = mine === 0;
         doneWait.textContent = mine ? "Waiting for " + mine + " set(s) to sync before you can finish." : "";
         doneButton.disabled = mine > 0;
-        if (!editing) prepareNext();
+        if (!editing && keyOf(pickNext()) !== preparedFor) prepareNext();
       },
       stored(item, data) {
         if (item.session !== sessionId || !data) return;

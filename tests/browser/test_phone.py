@@ -251,6 +251,22 @@ def test_a_double_tap_on_log_set_is_one_set(phone, athlete, lift):
     expect(page.get_by_role("heading", name=re.compile("^Log "))).to_have_text("Log warm-up 3")
 
 
+def test_what_the_athlete_types_survives_a_sync(phone, athlete, lift):
+    page = log_in(phone, athlete)
+    page.goto(f"/me/lifts/{lift.pk}/")
+    heading = page.get_by_role("heading", name=re.compile("^Log "))
+    phone.set_offline(True)
+    log_a_set(page)
+    expect(waiting(page)).to_have_text("1 set waiting to sync")
+    expect(heading).to_have_text("Log warm-up 2")
+    page.get_by_label("Reps").fill("2")  # the athlete is typing the next set
+    phone.set_offline(False)  # the queue flushes and the page repaints it
+    wait_for(lambda: logged(lift) == 1, what="the queued set stored")
+    expect(waiting(page)).to_be_hidden()
+    expect(heading).to_have_text("Log warm-up 2")
+    expect(page.get_by_label("Reps")).to_have_value("2")
+
+
 def test_edit_then_a_locked_session_says_so(phone, athlete, lift):
     page = log_in(phone, athlete)
     page.goto(f"/me/lifts/{lift.pk}/")
