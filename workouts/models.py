@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from plans.domain.constants import DEFAULT_DURATION_MINUTES
+from plans.domain.types import missed
 from plans.models import WeeklyPlan
 
 MAX_DURATION_MINUTES = 24 * 60
@@ -71,9 +72,8 @@ class Session(models.Model):
         return self.start + timedelta(minutes=self.duration_minutes)
 
     def is_missed_at(self, now: datetime) -> bool:
-        """As the domain's is_missed (plans/domain/types.py): planned, and its planned end is
-        before now."""
-        return self.status == SessionStatus.PLANNED and self.planned_end < now
+        """The domain's definition (plans/domain/types.missed), for a row."""
+        return missed(self.status, self.planned_end, now)
 
     @classmethod
     def shared_constraints(cls, prefix: str) -> list[models.BaseConstraint]:

@@ -41,6 +41,13 @@ class AthleteSettings:
     load_increment_kg: Decimal = DEFAULT_LOAD_INCREMENT_KG
 
 
+def missed(status: str, planned_end: datetime, now: datetime) -> bool:
+    """Planned, and its planned end is before now: it did not happen (or nobody said so). The
+    rules still judge it as planned; only the pages and the scheduler tell it apart. The one
+    definition: the domain's sessions and the Django models both ask it."""
+    return status == PLANNED and planned_end < now
+
+
 class _Timed:
     """When a session really happened: a done session with both an actual start and an actual
     duration is judged by those, any other by its plan."""
@@ -84,9 +91,7 @@ class _Timed:
         return self.start.astimezone(UTC) + timedelta(minutes=self.duration_minutes)
 
     def is_missed(self, now: datetime) -> bool:
-        """Planned, and its planned end is before now: it did not happen (or nobody said so).
-        The rules still judge it as planned; only the pages and the scheduler tell it apart."""
-        return self.status == PLANNED and self.planned_end < now
+        return missed(self.status, self.planned_end, now)
 
 
 @dataclass(frozen=True)
