@@ -1,7 +1,9 @@
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from athletes.models import Athlete, Coach
@@ -12,13 +14,21 @@ from plans.services import NO_SLOT, OUTCOMES, ServiceError, clock, schedule_athl
 class Command(BaseCommand):
     help = "Schedule every active athlete's deadlift for a week (default: next week)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--week", help="ISO week, e.g. 2026-W49 (default: next week)")
         parser.add_argument("--coach", help="only this coach's athletes (username)")
         parser.add_argument("--sets", type=int, help="working sets, 3 or 4")
         parser.add_argument("--reps", type=int, help="reps per working set, 3 or 4")
 
-    def handle(self, *args, week, coach, sets, reps, **options):
+    def handle(
+        self,
+        *args: Any,
+        week: str | None,
+        coach: str | None,
+        sets: int | None,
+        reps: int | None,
+        **options: Any,
+    ) -> None:
         try:
             monday = parse_iso_week(week) if week else monday_of(clock().date()) + timedelta(7)
         except InvalidWeek as error:
@@ -29,14 +39,14 @@ class Command(BaseCommand):
                 athletes = athletes.filter(coach=Coach.objects.get(user__username=coach))
             except Coach.DoesNotExist:
                 raise CommandError(f"No coach named '{coach}'.") from None
-        athletes = list(athletes.order_by("user__username"))
+        roster = list(athletes.order_by("user__username"))
 
-        def progress(items):
+        def progress(items: Sequence[Any]) -> Iterable[Any]:
             return tqdm(items, desc=iso_week_name(monday), unit="athlete", file=self.stderr)
 
         try:
             results = schedule_athletes(
-                athletes=athletes, week=monday, sets=sets, reps=reps, progress=progress
+                athletes=roster, week=monday, sets=sets, reps=reps, progress=progress
             )
         except ServiceError as error:
             raise CommandError(f"Nothing was changed: {error}") from None
