@@ -51,6 +51,7 @@ def dashboard_url(monday: date, **params: str) -> str:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Each role to its own start page."""
+    assert request.user.is_authenticated  # login_required
     if Coach.objects.filter(user=request.user).exists():
         return redirect("plans:dashboard")
     if Athlete.objects.filter(user=request.user).exists():
@@ -70,10 +71,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     bad_week = "week" in request.GET and not jump.is_valid()
     if bad_week:
         # This week's page with the form's message, answered as the bad request it was.
-        messages.error(request, " ".join(jump.errors.get("week", [])))
+        messages.error(request, " ".join(map(str, jump.errors.get("week", []))))
     elif "week" in request.GET:
         monday = jump.cleaned_data["week"]
-    sort = request.GET.get("sort") if request.GET.get("sort") in ("name", "severity") else "name"
+    sort = (
+        request.GET.get("sort", "") if request.GET.get("sort") in ("name", "severity") else "name"
+    )
     errors_only = request.GET.get("errors") == "1"
 
     judged = verdicts.roster_verdicts(coach=coach, week=monday)
@@ -204,7 +207,7 @@ def athlete_week(request: HttpRequest, pk: int, week: str) -> HttpResponse:
 
 def _week_done(request: HttpRequest, athlete: Athlete, monday: date) -> HttpResponse:
     """After a change: htmx gets the refreshed week body, a plain POST a redirect to the page."""
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]  # set by django_htmx's HtmxMiddleware
         return render(request, "plans/_week_body.html", _week_context(athlete, monday))
     return redirect(athlete_week_url(athlete, monday))
 
@@ -271,7 +274,7 @@ def save_note(request: HttpRequest, pk: int, week: str) -> HttpResponse:
         plan, _ = WeeklyPlan.objects.get_or_create(athlete=athlete, week_start=monday)
         plan.coach_note = form.cleaned_data["coach_note"]
         plan.save(update_fields=["coach_note"])
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]  # set by django_htmx's HtmxMiddleware
         return render(
             request,
             "plans/_note.html",
@@ -286,7 +289,8 @@ def save_note(request: HttpRequest, pk: int, week: str) -> HttpResponse:
         messages.success(request, "Note saved.")
     else:
         messages.error(
-            request, "The note was not saved: " + " ".join(form.errors.get("coach_note", []))
+            request,
+            "The note was not saved: " + " ".join(map(str, form.errors.get("coach_note", []))),
         )
     return redirect(athlete_week_url(athlete, monday))
 
