@@ -2,6 +2,7 @@
 write through workouts.services; the serializers only parse and range-check input."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 import django_filters
 from django import forms
@@ -106,7 +107,8 @@ class SessionSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             # Only the caller's athletes can be named; another coach's is "does not exist".
-            self.fields["athlete"].queryset = visible_athletes(request.user)
+            # The model's foreign key: a PrimaryKeyRelatedField, typed as any field.
+            self.fields["athlete"].queryset = visible_athletes(request.user)  # type: ignore[attr-defined]
 
     def validate_start(self, value):
         return _in_range(value)
@@ -165,7 +167,7 @@ class LiftSetSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["target_load_reason"]
         # Uniqueness of client_id is checked with the whole list, in LiftSessionSerializer.
-        extra_kwargs = {"client_id": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"client_id": {"validators": []}}
 
     def validate(self, attrs):
         # A load, an RIR or a client_id make a logged set (the database's constraints say so).
@@ -236,14 +238,15 @@ class SessionViewSet(viewsets.ModelViewSet):
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
-        return visible_sessions(self.request.user, self.model).order_by("start", "pk")
+        # Each subclass sets one model; mypy sees the union of both (hence the ignores).
+        return visible_sessions(self.request.user, self.model).order_by("start", "pk")  # type: ignore[type-var]
 
     def get_serializer_context(self):
         # One now for every session of the answer.
         return {**super().get_serializer_context(), "now": clock()}
 
     def get_object(self):
-        session = get_visible_session(self.request.user, self.model, self.kwargs["pk"])
+        session = get_visible_session(self.request.user, self.model, self.kwargs["pk"])  # type: ignore[type-var]
         self.check_object_permissions(self.request, session)
         return session
 

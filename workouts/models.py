@@ -40,7 +40,7 @@ class Exercise(models.TextChoices):
     OTHER = "other", "Other"
 
 
-def _between(field: str, low: int | Decimal, high: int | Decimal) -> Q:
+def _between(field: str, low: object, high: object) -> Q:
     return Q(**{f"{field}__gte": low, f"{field}__lte": high})
 
 
