@@ -131,7 +131,7 @@ def test_a_body_that_is_no_json_object_is_400(athlete_client, lift, raw):
 
 def test_a_set_of_another_session_is_400(athlete_client, athlete, lift):
     other = phone_data.deadlift(athlete)
-    response = send(athlete_client, lift, **a_set(set_id=other.sets.first().pk))
+    response = send(athlete_client, lift, **a_set(set_id=other.sets.all()[0].pk))
     assert response.status_code == 400
     assert not LiftSet.objects.filter(reps__isnull=False).exists()
 
