@@ -49,12 +49,12 @@ test-weekdays: $(VENV)/.dev-installed
 mutation: $(VENV)/.dev-installed
 	$(PY) tests/mutation.py
 
+# mypy twice: the load scripts import their harness as a top-level module (the tests import it
+# as loadtest.harness), and one run checks a file under one name only.
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
-	# The load scripts import their harness as a top-level module (tests import it as
-	# loadtest.harness): a run of their own, since one run checks a file under one name.
 	$(VENV)/bin/mypy loadtest/*.py
 
 format: $(VENV)/.dev-installed
