@@ -53,7 +53,8 @@ class Week:
         to 400 (plans/forms.py, plans/api.py), the command to CommandError."""
         match = _ISO_WEEK.match(name.strip()) if isinstance(name, str) else None
         if match is None:
-            raise InvalidWeek(f"'{name}' is not an ISO week; write it like 2026-W49.")
+            shown = name if len(str(name)) <= 20 else f"{str(name)[:20]}…"  # not echoed whole
+            raise InvalidWeek(f"'{shown}' is not an ISO week; write it like 2026-W49.")
         year, week = int(match[1]), int(match[2])
         if not FIRST_YEAR <= year <= LAST_YEAR:
             raise InvalidWeek(f"Give a week between {FIRST_YEAR} and {LAST_YEAR}.")

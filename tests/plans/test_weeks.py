@@ -57,6 +57,12 @@ def test_invalid_week_is_a_value_error_that_names_the_input() -> None:
         Week.parse("2026-W54")
 
 
+def test_invalid_week_names_a_long_input_by_its_start_only() -> None:
+    with pytest.raises(InvalidWeek) as raised:
+        Week.parse("x" * 10_000)
+    assert str(raised.value) == f"'{'x' * 20}…' is not an ISO week; write it like 2026-W49."
+
+
 @pytest.mark.parametrize(
     "name, monday",
     [
