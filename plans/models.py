@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from plans.domain.weeks import iso_week_name, week_of
+from plans.domain.weeks import Week, week_of
 
 if TYPE_CHECKING:
     from athletes.models import Athlete
@@ -54,7 +54,7 @@ class WeeklyPlan(models.Model):
 
     @property
     def iso_week(self) -> str:
-        return iso_week_name(self.week_start)
+        return Week(self.week_start).name
 
     @property
     def is_published(self) -> bool:
@@ -98,4 +98,4 @@ class WeekVerdict(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.athlete_id} {iso_week_name(self.week_start)} at {self.revision}"
+        return f"{self.athlete_id} {Week(self.week_start).name} at {self.revision}"
