@@ -1,4 +1,5 @@
-"""The phone's logging endpoint: 201 new, 200 repeat, 400 bad input, 409 locked, CSRF enforced."""
+"""The phone's logging endpoints: the API's contract (tests/workouts/test_set_contract.py holds
+both to it), behind the phone's login and CSRF token, with the set rules in the answer."""
 
 import json
 import uuid
@@ -53,10 +54,11 @@ def test_a_new_set_is_201_with_the_stored_set(athlete_client, lift):
         "order": 1,
         "is_warmup": True,
         "target_reps": 5,
-        "target_load_kg": "40",
+        "target_load_kg": 40.0,
         "target_rir": None,
+        "target_load_reason": "warm-up: 40 % of 100 kg",
         "reps": 5,
-        "load_kg": "40",
+        "load_kg": 40.0,
         "rir": None,
         "failed": False,
         "client_id": body["client_id"],
@@ -69,12 +71,21 @@ def test_a_new_set_is_201_with_the_stored_set(athlete_client, lift):
 def test_the_same_client_id_again_is_200_and_one_row(athlete_client, lift):
     body = a_set()
     first = send(athlete_client, lift, **body)
-    again = send(athlete_client, lift, **{**body, "reps": 8})
+    again = send(athlete_client, lift, **{**body, "load_kg": 100.0})
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json()["created"] is False
-    assert again.json()["set"] == first.json()["set"]  # the stored set, not the new values
+    assert again.json()["set"] == first.json()["set"]
     assert LiftSet.objects.filter(client_id=body["client_id"]).count() == 1
     assert logged(lift).count() == 1
+
+
+def test_the_same_client_id_with_other_values_is_409_and_keeps_the_set(athlete_client, lift):
+    body = a_set()
+    send(athlete_client, lift, **body)
+    response = send(athlete_client, lift, **{**body, "reps": 8})
+    assert response.status_code == 409
+    assert response.json() == {"detail": "This client_id was logged before with other values."}
+    assert LiftSet.objects.get(client_id=body["client_id"]).reps == 3
 
 
 def test_a_set_that_breaks_a_rule_says_so_in_the_advices_words(athlete_client, lift):
@@ -116,7 +127,7 @@ def test_a_set_that_breaks_a_rule_says_so_in_the_advices_words(athlete_client, l
 def test_bad_input_is_400_and_writes_nothing(athlete_client, lift, body, field):
     response = send(athlete_client, lift, **a_set(**body))
     assert response.status_code == 400
-    assert field in response.json()["errors"]
+    assert set(response.json()) == {field}
     assert not logged(lift).exists()
 
 
@@ -141,7 +152,7 @@ def test_a_done_session_is_409_and_writes_nothing(athlete_client, lift):
     lift.save()
     response = send(athlete_client, lift, **a_set())
     assert response.status_code == 409
-    assert "locked" in response.json()["errors"]["__all__"]
+    assert response.json() == {"detail": "This session is marked done; its sets are locked."}
     assert not logged(lift).exists()
 
 
@@ -196,7 +207,7 @@ def test_edit_a_logged_set(athlete_client, lift):
         content_type="application/json",
     )
     assert response.status_code == 200
-    assert (response.json()["set"]["reps"], response.json()["set"]["load_kg"]) == (4, "97.5")
+    assert (response.json()["set"]["reps"], response.json()["set"]["load_kg"]) == (4, 97.5)
 
 
 def test_edit_with_bad_values_is_400_and_keeps_the_set(athlete_client, lift):
@@ -234,11 +245,31 @@ def test_edit_and_delete_are_409_once_the_session_is_done(athlete_client, lift):
     assert LiftSet.objects.get(pk=stored["id"]).reps == 3
 
 
-def test_an_unlogged_set_cannot_be_edited(athlete_client, lift):
+def test_an_unlogged_set_is_edited_only_with_its_reps(athlete_client, lift):
     unlogged = lift.sets.first()
     response = athlete_client.post(
         reverse("workouts:phone_edit_set", args=[lift.pk, unlogged.pk]),
+        json.dumps({"rir": 2}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"reps": ["This set is not logged yet; give reps."]}
+    assert not logged(lift).exists()
+
+
+def test_a_set_of_another_session_cannot_be_edited(athlete_client, athlete, lift):
+    other = phone_data.deadlift(athlete).sets.first()
+    response = athlete_client.post(
+        reverse("workouts:phone_edit_set", args=[lift.pk, other.pk]),
         json.dumps({"reps": 4}),
         content_type="application/json",
     )
     assert response.status_code == 404
+    assert not LiftSet.objects.filter(reps__isnull=False).exists()
+
+
+def test_logged_out_the_endpoints_send_to_the_login_page(client, lift):
+    response = send(client, lift, **a_set())
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert not logged(lift).exists()
