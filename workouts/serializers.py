@@ -12,6 +12,7 @@ from workouts.services import DoneValues
 # What a database key can hold (BigAutoField): a larger id is "no such set", not an overflow.
 MAX_ID = 2**63 - 1
 MAX_SET_ORDER = 100
+NOT_LOGGED_YET = "This set is not logged yet; give reps."
 
 
 def kg_field(**kwargs):
@@ -102,7 +103,7 @@ class SetValuesSerializer(serializers.Serializer):
         data = self.validated_data
         reps = data.get("reps", stored.reps if stored else None)
         if reps is None:
-            raise serializers.ValidationError({"reps": ["This set is not logged yet; give reps."]})
+            raise serializers.ValidationError({"reps": [NOT_LOGGED_YET]})
         return DoneValues(
             reps=reps,
             load_kg=data.get("load_kg", stored.load_kg if stored else None),
