@@ -178,19 +178,24 @@ def _store_set(
     is_warmup: bool,
 ) -> Logged:
     locked = _locked_session(session.pk)
-    # Re-check under the lock: a twin submission may have just committed.
-    stored = LiftSet.objects.filter(client_id=client_id).first()
+    sets = list(locked.sets.order_by("order"))
+    # Re-check under the lock: a twin submission to this session may have just committed. (A
+    # twin to another session meets the unique constraint instead, answered by log_set.)
+    stored = next((s for s in sets if s.client_id == client_id), None)
     if stored is not None:
         return _replayed(stored, session, values)
-    lift_set = _free_set(locked, set_id, order, is_warmup)
+    lift_set = _free_set(locked, sets, set_id, order, is_warmup)
     _write_done(lift_set, values, client_id=client_id)
     return Logged(lift_set, created=True)
 
 
 def _free_set(
-    session: LiftSession, set_id: int | None, order: int | None = None, is_warmup: bool = False
+    session: LiftSession,
+    sets: list[LiftSet],
+    set_id: int | None,
+    order: int | None,
+    is_warmup: bool,
 ) -> LiftSet:
-    sets = list(session.sets.order_by("order"))
     if order is not None:
         # The client names the set by its place: that one if it is still free, else a new one.
         chosen = next((s for s in sets if s.order == order), None)
