@@ -18,7 +18,7 @@ from tests.api.conftest import client_for
 from tests.factories import AthleteFactory
 from tests.workouts import phone_data
 from workouts.models import LiftSession, LiftSet, SessionStatus
-from workouts.serializers import LiftSetSerializer
+from workouts.serializers import NOT_LOGGED_YET, LiftSetSerializer
 
 LIFT_START = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
 
@@ -188,6 +188,81 @@ def test_a_set_id_of_another_session_is_400(door, athlete, lift):
     assert response.status_code == 400
     assert response.json() == {"detail": "That set is not part of this session."}
     assert not LiftSet.objects.filter(reps__isnull=False).exists()
+
+
+# ---------------------------------------------------------------------------- edit and delete
+
+
+def edit(door: Door, session: LiftSession, set_pk: int, body: dict):
+    client, data = door.client(), json.dumps(body)
+    if door.name == "api":
+        url = reverse("api:logged-set", args=[session.pk, set_pk])
+        return client.patch(url, data, content_type="application/json")
+    url = reverse("workouts:phone_edit_set", args=[session.pk, set_pk])
+    return client.post(url, data, content_type="application/json")
+
+
+def delete(door: Door, session: LiftSession, set_pk: int):
+    if door.name == "api":
+        return door.client().delete(reverse("api:logged-set", args=[session.pk, set_pk]))
+    return door.client().post(reverse("workouts:phone_delete_set", args=[session.pk, set_pk]))
+
+
+def test_an_edit_changes_the_values_sent_and_keeps_the_others(door, lift):
+    stored = door.stored_set(door.send(lift, a_set()))
+    response = edit(door, lift, stored["id"], {"rir": 2})
+    assert response.status_code == 200
+    assert door.stored_set(response) == {**stored, "rir": 2}
+
+
+TOO_MANY_DIGITS = "Ensure that there are no more than 5 digits in total."
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        ({"reps": 0}, {"reps": ["Ensure this value is greater than or equal to 1."]}),
+        ({"load_kg": "1e-999999999"}, {"load_kg": [TOO_MANY_DIGITS]}),
+        ({"rir": 11}, {"rir": ["Ensure this value is less than or equal to 10."]}),
+    ],
+    ids=["reps 0", "load beyond the digits", "RIR 11"],
+)  # fmt: skip
+def test_a_bad_edit_is_400_and_keeps_the_set(door, lift, body, errors):
+    stored = door.stored_set(door.send(lift, a_set()))
+    response = edit(door, lift, stored["id"], body)
+    assert (response.status_code, response.json()) == (400, errors)
+    assert LiftSet.objects.get(pk=stored["id"]).reps == 3
+
+
+def test_an_unlogged_set_is_edited_only_with_its_reps(door, lift):
+    unlogged = lift.sets.get(order=4)
+    response = edit(door, lift, unlogged.pk, {"rir": 2})
+    assert (response.status_code, response.json()) == (400, {"reps": [NOT_LOGGED_YET]})
+    assert not logged(lift).exists()
+
+
+def test_a_set_of_another_session_is_404_to_edit_and_delete(door, athlete, lift):
+    other = phone_data.deadlift(athlete, start=LIFT_START)
+    stored = door.stored_set(door.send(other, a_set()))
+    assert edit(door, lift, stored["id"], {"reps": 4}).status_code == 404
+    assert delete(door, lift, stored["id"]).status_code == 404
+    assert LiftSet.objects.get(pk=stored["id"]).reps == 3
+
+
+def test_a_done_session_is_409_to_edit_and_delete(door, lift):
+    stored = door.stored_set(door.send(lift, a_set()))
+    LiftSession.objects.filter(pk=lift.pk).update(status=SessionStatus.DONE)
+    locked = {"detail": "This session is marked done; its sets are locked."}
+    for response in (edit(door, lift, stored["id"], {"reps": 4}), delete(door, lift, stored["id"])):
+        assert (response.status_code, response.json()) == (409, locked)
+    assert LiftSet.objects.get(pk=stored["id"]).reps == 3
+
+
+def test_delete_clears_a_prescribed_set(door, lift):
+    stored = door.stored_set(door.send(lift, a_set()))
+    assert delete(door, lift, stored["id"]).status_code == (204 if door.name == "api" else 200)
+    cleared = LiftSet.objects.get(pk=stored["id"])
+    assert (cleared.reps, cleared.client_id, cleared.target_reps) == (None, None, 5)
 
 
 # ---------------------------------------------------------------------------- queries
