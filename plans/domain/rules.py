@@ -6,8 +6,9 @@ neighbouring days count for the 6 hours. Skipped sessions and warm-up sets count
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 from functools import cached_property
+from zoneinfo import ZoneInfo
 
 from plans.domain.constants import (
     DEFAULT_TARGET_RIR,
@@ -149,7 +150,7 @@ SET_RULES = (
 )
 
 
-def evaluate_sets(deadlifts: Sequence[LiftSession], *, time_zone: tzinfo) -> list[Violation]:
+def evaluate_sets(deadlifts: Sequence[LiftSession], *, time_zone: ZoneInfo) -> list[Violation]:
     """The SET_RULES on these deadlifts' sets, as evaluate_week(suggest_fixes=False) judges a
     week whose deadlifts they are: the same violations for those codes, in the same order.
 
@@ -169,7 +170,7 @@ class _Judge:
     """What the set rules read: the deadlifts judged and the zone their times are told in."""
 
     def __init__(
-        self, deadlifts: tuple[LiftSession, ...], *, time_zone: tzinfo, suggest_fixes: bool
+        self, deadlifts: tuple[LiftSession, ...], *, time_zone: ZoneInfo, suggest_fixes: bool
     ) -> None:
         self.deadlifts = deadlifts
         self.tz = time_zone
