@@ -3,6 +3,7 @@ service or selector, render. Every rule and every schedule comes from plans.serv
 
 from datetime import date, timedelta
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +24,7 @@ from plans.services import ServiceError
 from workouts.services import copy_runs_from_previous_week
 
 
-def this_week(tz) -> Week:
+def this_week(tz: ZoneInfo) -> Week:
     return Week.of(services.clock(), tz)
 
 
