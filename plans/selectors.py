@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, FilteredRelation, Q, QuerySet
 
 from athletes.models import Athlete, Coach
 from plans.domain import types as domain
@@ -356,11 +356,31 @@ class WeekHead:
 
 def read_head(scope: QuerySet[Athlete], pk: int, monday: date) -> WeekHead | None:
     """The athlete `pk` among `scope` (the caller's, from athletes.access) with their revision
-    and the week's plan, in two queries; None when the athlete is not in the scope."""
-    athlete = scope.filter(pk=pk).annotate(week_revision=F("revision__revision")).first()
+    and the week's plan, in one query; None when the athlete is not in the scope."""
+    athlete = (
+        scope.filter(pk=pk)
+        .annotate(
+            week_plan=FilteredRelation("plans", condition=Q(plans__week_start=monday)),
+            week_revision=F("revision__revision"),
+            week_plan_id=F("week_plan__id"),
+            week_plan_status=F("week_plan__status"),
+            week_plan_published_at=F("week_plan__published_at"),
+            week_plan_note=F("week_plan__coach_note"),
+        )
+        .first()
+    )
     if athlete is None:
         return None
-    plan = WeeklyPlan.objects.filter(athlete_id=pk, week_start=monday).first()
+    plan = None
+    if athlete.week_plan_id is not None:
+        plan = WeeklyPlan(
+            id=athlete.week_plan_id,
+            athlete=athlete,
+            week_start=monday,
+            status=athlete.week_plan_status,
+            published_at=athlete.week_plan_published_at,
+            coach_note=athlete.week_plan_note,
+        )
     return WeekHead(athlete, athlete.week_revision, plan)
 
 
