@@ -36,7 +36,7 @@ RULES_SOURCES = (
 )
 
 
-def _code_version(sources: tuple[Path, ...] = RULES_SOURCES) -> str:
+def code_version(sources: tuple[Path, ...] = RULES_SOURCES) -> str:
     digest = hashlib.sha256()
     for source in sources:
         digest.update(source.name.encode())
@@ -44,7 +44,7 @@ def _code_version(sources: tuple[Path, ...] = RULES_SOURCES) -> str:
     return digest.hexdigest()[:16]
 
 
-RULES_VERSION = _code_version()
+RULES_VERSION = code_version()
 
 
 class Verdict(TypedDict):

@@ -11,8 +11,8 @@ import pytest
 import time_machine
 
 from plans import selectors, services
-from plans.selectors import Detail
 from plans.domain.weeks import e1rm_lookback_start, week_bounds
+from plans.selectors import Detail
 from tests.factories import AthleteFactory, LiftSessionFactory, LiftSetFactory
 from workouts.models import SessionStatus
 

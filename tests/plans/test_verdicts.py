@@ -5,6 +5,7 @@ version, and the dashboard always shows what judging the week afresh would show.
 import uuid
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +14,7 @@ from django.urls import reverse
 
 from athletes.models import Athlete
 from plans import selectors, services, verdicts
+from plans.domain import rules
 from plans.domain.rules import (
     DEADLIFT_MISSING,
     DEADLIFT_TO_FAILURE,
@@ -194,6 +196,27 @@ def test_a_new_rules_version_judges_every_week_again(monkeypatch):
     monkeypatch.setattr(verdicts, "RULES_VERSION", "another-version")
     assert shown(coach)[athlete.pk]["deadlifts"] == ["Tue 18:00"]
     assert WeekVerdict.objects.get().rules_version == "another-version"
+
+
+def test_the_rules_version_covers_what_the_rules_are_given():
+    sources = {path.resolve() for path in verdicts.RULES_SOURCES}
+    # The read model (what the rules are given), the services (how they are called), the
+    # domain (the rules) and the verdicts themselves.
+    assert Path(selectors.__file__).resolve() in sources
+    assert Path(services.__file__).resolve() in sources
+    assert Path(verdicts.__file__).resolve() in sources
+    assert Path(rules.__file__).resolve() in sources
+    assert verdicts.code_version(verdicts.RULES_SOURCES) == verdicts.RULES_VERSION
+
+
+def test_a_change_to_the_read_model_alone_is_a_new_rules_version(tmp_path):
+    changed = tmp_path / "selectors.py"
+    changed.write_text(Path(selectors.__file__).read_text() + "\n# a deploy changes this\n")
+    sources = tuple(
+        changed if path.resolve() == Path(selectors.__file__).resolve() else path
+        for path in verdicts.RULES_SOURCES
+    )
+    assert verdicts.code_version(sources) != verdicts.RULES_VERSION
 
 
 @pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
