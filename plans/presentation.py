@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from plans.domain import types as domain
 from plans.domain.format import weekday_name
 from plans.domain.rules import RULES
+from plans.selectors import LoadedWeek
 from plans.services import WeekReport
 from plans.verdicts import AthleteVerdict, Verdict
 from workouts.models import Exercise, RunKind, SessionStatus
@@ -197,6 +198,34 @@ def day_columns(report: WeekReport, *, now: datetime) -> list[DayColumn]:
         )
         for day in week.days
     ]
+
+
+def shown_session(kind: str, row: dict, *, missed: bool) -> dict:
+    """A session's row as the phone's lists show it: with its type, what it is in words, its
+    status in words and whether it is missed."""
+    label = (
+        Exercise(row["exercise"]).label if kind == "lift" else f"{RunKind(row['kind']).label} run"
+    )
+    return {
+        **row,
+        "type": kind,
+        "label": label,
+        "status_label": SessionStatus(row["status"]).label,
+        "missed": missed,
+    }
+
+
+def shown_sessions(loaded: LoadedWeek, *, now: datetime) -> list[dict]:
+    """The week's own sessions in start order, each missed as the domain says at `now`."""
+    runs = {run.id: run for run in loaded.week.runs}
+    lifts = {lift.id: lift for lift in loaded.week.lifts}
+    shown = [
+        shown_session("run", row, missed=runs[row["id"]].is_missed(now)) for row in loaded.runs
+    ]
+    shown += [
+        shown_session("lift", row, missed=lifts[row["id"]].is_missed(now)) for row in loaded.lifts
+    ]
+    return sorted(shown, key=lambda session: (session["start"], session["id"]))
 
 
 def _clock(moment: datetime, tz: ZoneInfo) -> str:

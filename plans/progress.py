@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from athletes.models import Athlete
 from plans.domain.weeks import iso_week_name
-from plans.selectors import best_e1rm, read_span
+from plans.selectors import LoadedWeek, best_e1rm, read_span
 
 WEEKS = 12
 
@@ -63,8 +63,13 @@ class Progress:
 
 
 def athlete_progress(*, athlete: Athlete, last_week: date, weeks: int = WEEKS) -> Progress:
+    return progress_of(read_span(athlete, last_week - timedelta(weeks=weeks - 1), last_week))
+
+
+def progress_of(span: list[LoadedWeek]) -> Progress:
+    """The progress of the weeks read (selectors.read_span), in their order."""
     points = []
-    for loaded in read_span(athlete, last_week - timedelta(weeks=weeks - 1), last_week):
+    for loaded in span:
         # The best of the week's own logged deadlift sets.
         e1rm = best_e1rm(loaded.lifts, *loaded.bounds)
         kg, tally = e1rm.kg if e1rm else None, loaded.tally
