@@ -385,9 +385,15 @@ def read_head(scope: QuerySet[Athlete], pk: int, monday: date) -> WeekHead | Non
 
 
 def read_span(athlete: Athlete, first: date, last: date) -> list[LoadedWeek]:
-    """The weeks from the one starting `first` to the one starting `last`, each holding its own
-    sessions only (nothing of the neighbours, no plan, no e1RM): three queries."""
+    """The weeks from the one starting `first` to the one starting `last`, each with its plan
+    and its own sessions only (nothing of the neighbours, no e1RM): four queries."""
     tz = athlete_tz(athlete)
+    plans = {
+        plan.week_start: plan
+        for plan in WeeklyPlan.objects.filter(
+            athlete_id=athlete.pk, week_start__gte=first, week_start__lte=last
+        )
+    }
     start, end = week_bounds(first, tz)[0], week_bounds(last, tz)[1]
     span = {athlete.pk: (start, end)}
     weeks: dict[date, tuple[list[dict], list[dict]]] = defaultdict(lambda: ([], []))
@@ -408,7 +414,7 @@ def read_span(athlete: Athlete, first: date, last: date) -> list[LoadedWeek]:
             runs=tuple(_domain(domain.RunSession, row) for row in runs),
             lifts=tuple(_domain(domain.LiftSession, row) for row in lifts),
         )
-        result.append(LoadedWeek(athlete, monday, None, None, week, runs, lifts))
+        result.append(LoadedWeek(athlete, monday, plans.get(monday), None, week, runs, lifts))
         monday += timedelta(days=7)
     return result
 

@@ -43,7 +43,6 @@ from plans.domain.weeks import (
     week_of,
 )
 from plans.errors import Conflict, ServiceError
-from plans.models import PlanStatus, WeeklyPlan
 from plans.presentation import shown_session, shown_sessions
 from plans.progress import WEEKS, progress_of
 from workouts.models import LiftSession, LiftSet, RunSession, SessionStatus
@@ -437,18 +436,12 @@ def history(request: HttpRequest) -> HttpResponse:
     # One read for the progress and the recent weeks, which are its last ones.
     span = selectors.read_span(athlete, this_monday - timedelta(weeks=WEEKS - 1), this_monday)
     progress = progress_of(span)
-    recent = span[-RECENT_WEEKS:]
-    published = set(
-        WeeklyPlan.objects.filter(
-            athlete=athlete,
-            week_start__in=[loaded.monday for loaded in recent],
-            status=PlanStatus.PUBLISHED,
-        ).values_list("week_start", flat=True)
-    )
     now = plan_services.clock()
     weeks = {
-        loaded.monday: shown_sessions(loaded, now=now) if loaded.monday in published else []
-        for loaded in reversed(recent)
+        loaded.monday: shown_sessions(loaded, now=now)
+        if may_see_week(request.user, loaded.plan)
+        else []
+        for loaded in reversed(span[-RECENT_WEEKS:])
     }
     return _phone(
         request,

@@ -178,8 +178,10 @@ def test_the_head_is_one_query_and_scoped(athlete, django_assert_num_queries):
 
 def test_a_span_of_weeks_for_the_progress_page(athlete, django_assert_num_queries):
     made = busy(athlete)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         weeks = read_span(athlete, MONDAY - timedelta(weeks=2), MONDAY)
+    assert [w.plan.week_start for w in weeks] == [w.monday for w in weeks]
+    assert [w.plan.is_published for w in weeks] == [False, False, True]
     assert [w.monday for w in weeks] == [MONDAY - timedelta(weeks=n) for n in (2, 1, 0)]
     assert ids(weeks[0].week.lifts) == {made["history"].pk}
     assert ids(weeks[1].week.lifts) == {made["neighbour_lift"].pk}
