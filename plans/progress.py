@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from athletes.models import Athlete
-from plans.domain.weeks import iso_week_name
+from plans.domain.weeks import Week
 from plans.selectors import LoadedWeek, best_e1rm, read_span
 
 WEEKS = 12
@@ -22,7 +22,7 @@ class WeekPoint:
 
     @property
     def name(self) -> str:
-        return iso_week_name(self.monday)
+        return Week(self.monday).name
 
     @property
     def short_name(self) -> str:

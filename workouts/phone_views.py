@@ -35,11 +35,8 @@ from plans import services as plan_services
 from plans.domain.weeks import (
     FIRST_YEAR,
     LAST_YEAR,
-    InvalidWeek,
+    Week,
     in_planned_years,
-    iso_week_name,
-    monday_of,
-    parse_iso_week,
     week_of,
 )
 from plans.errors import Conflict, ServiceError
@@ -96,7 +93,7 @@ def _phone(request: HttpRequest, template: str, athlete: Athlete, **context) -> 
 def today(request: HttpRequest) -> HttpResponse:
     athlete = athlete_of(request.user)
     day = _today(athlete)
-    week = _week_sessions(request.user, athlete, monday_of(day))
+    week = _week_sessions(request.user, athlete, Week.containing(day).monday)
     todays = [session for session in week if _local_day(session, athlete) == day]
     end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=athlete.tz)
     # The next session may lie weeks ahead, beyond any one week's read: one row of each kind.
@@ -124,31 +121,25 @@ def today(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def week(request: HttpRequest, week: str | None = None) -> HttpResponse:
+def week(request: HttpRequest, week: Week | None = None) -> HttpResponse:
     athlete = athlete_of(request.user)
-    if week is None:
-        monday = monday_of(_today(athlete))
-    else:
-        try:
-            monday = parse_iso_week(week)
-        except InvalidWeek as error:
-            raise Http404(str(error)) from None
-    days: dict[date, list] = {monday + timedelta(days=n): [] for n in range(7)}
-    for session in _week_sessions(request.user, athlete, monday):
+    week = week or Week.containing(_today(athlete))
+    days: dict[date, list] = {day: [] for day in week.days}
+    for session in _week_sessions(request.user, athlete, week.monday):
         days[_local_day(session, athlete)].append(session)
     return _phone(
         request,
         "phone/week.html",
         athlete,
         nav="week",
-        monday=monday,
-        week_name=iso_week_name(monday),
+        monday=week.monday,
+        week_name=week.name,
         days=days.items(),
         today=_today(athlete),
         # An athlete sees only published weeks: an empty page says why rather than "rest week".
         has_sessions=any(days.values()),
-        prev_url=reverse("workouts:phone_week", args=[iso_week_name(monday - timedelta(7))]),
-        next_url=reverse("workouts:phone_week", args=[iso_week_name(monday + timedelta(7))]),
+        prev_url=reverse("workouts:phone_week", args=[week.previous]),
+        next_url=reverse("workouts:phone_week", args=[week.next]),
     )
 
 
@@ -432,7 +423,7 @@ def run_session(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def history(request: HttpRequest) -> HttpResponse:
     athlete = athlete_of(request.user)
-    this_monday = monday_of(_today(athlete))
+    this_monday = Week.containing(_today(athlete)).monday
     # One read for the progress and the recent weeks, which are its last ones.
     span = selectors.read_span(athlete, this_monday - timedelta(weeks=WEEKS - 1), this_monday)
     progress = progress_of(span)
@@ -450,7 +441,7 @@ def history(request: HttpRequest) -> HttpResponse:
         nav="history",
         progress=progress,
         e1rm_weeks=[p for p in reversed(progress.weeks) if p.e1rm_kg is not None],
-        recent=[(iso_week_name(monday), sessions) for monday, sessions in weeks.items()],
+        recent=[(Week(monday).name, sessions) for monday, sessions in weeks.items()],
     )
 
 
