@@ -117,6 +117,17 @@ def _domain[T](cls: type[T], row: dict) -> T:
     return cls(**values)
 
 
+def to_domain_lift(lift: LiftSession) -> domain.LiftSession:
+    """A lift the caller holds as a model row with its sets (the phone's set rules), mapped by
+    the same mapper as the rows read here."""
+    row: dict = {name: getattr(lift, name) for name in _FIELDS[domain.LiftSession]}
+    row["sets"] = [
+        {name: getattr(lift_set, name) for name in _FIELDS[domain.LiftSet]}
+        for lift_set in lift.sets.all()
+    ]
+    return _domain(domain.LiftSession, row)
+
+
 # ---------------------------------------------------------------------------- what is read
 
 
