@@ -14,7 +14,7 @@ dashboard's RULES_VERSION (plans/verdicts.py) hashes this file.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
@@ -105,7 +105,9 @@ def _names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls) if f.name != "sets")
 
 
-_FIELDS = {cls: _names(cls) for cls in (domain.RunSession, domain.LiftSession, domain.LiftSet)}
+_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: _names(cls) for cls in (domain.RunSession, domain.LiftSession, domain.LiftSet)
+}
 
 
 def _domain[T](cls: type[T], row: dict) -> T:
@@ -144,7 +146,8 @@ class Tally:
 
     @classmethod
     def of(cls, week: domain.AthleteWeek) -> "Tally":
-        own = [session for session in (*week.runs, *week.lifts) if week.owns(session)]
+        both: list[domain.RunSession | domain.LiftSession] = [*week.runs, *week.lifts]
+        own = [session for session in both if week.owns(session)]
         return cls(
             sum(1 for session in own if session.status == DONE),
             len(own),
@@ -245,7 +248,7 @@ class _Reach:
         return self.history, self.start
 
 
-def _in_ranges(ranges: dict[int, tuple[datetime, datetime] | None]) -> Q:
+def _in_ranges(ranges: Mapping[int, tuple[datetime, datetime] | None]) -> Q:
     """One condition for every athlete's range, grouped by range (one per time zone)."""
     by_range: dict[tuple[datetime, datetime], list[int]] = defaultdict(list)
     for pk, bounds in ranges.items():

@@ -12,10 +12,11 @@ lands while a verdict is computed leaves that verdict stale (recomputed next tim
 wrong."""
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, FilteredRelation, Q
@@ -112,7 +113,7 @@ def roster_verdicts(*, coach: Coach, week: date) -> list[AthleteVerdict]:
     ]
 
 
-def _roster_with_verdicts(coach: Coach, week: date) -> list[dict]:
+def _roster_with_verdicts(coach: Coach, week: date) -> list[Mapping[str, Any]]:
     """The coach's active athletes in name order, each with their revision, and their plan's
     status and stored verdict for the week (None where there is none): one query."""
     return list(

@@ -2,6 +2,7 @@
 at an address whose secret is its only credential."""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
@@ -21,7 +22,7 @@ WEEKS_BEFORE = 4
 WEEKS_AFTER = 8
 
 
-def _load(value) -> str:
+def _load(value: Decimal | None) -> str:
     return "" if value is None else f" @ {value.normalize():f} kg"
 
 

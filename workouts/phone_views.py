@@ -91,16 +91,17 @@ def today(request: HttpRequest) -> HttpResponse:
     todays = [session for session in week if _local_day(session, athlete) == day]
     end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=athlete.tz)
     # The next session may lie weeks ahead, beyond any one week's read: one row of each kind.
+    next_run = visible_sessions(request.user, RunSession).filter(start__gte=end)
+    next_lift = visible_sessions(request.user, LiftSession).filter(start__gte=end)
     upcoming = [
-        shown_session(kind, row, missed=False)
-        for kind, model, columns in (
-            ("run", RunSession, selectors.RUN_COLUMNS),
-            ("lift", LiftSession, selectors.LIFT_COLUMNS),
-        )
-        for row in visible_sessions(request.user, model)
-        .filter(start__gte=end)
-        .order_by("start", "pk")
-        .values(*columns)[:1]
+        *(
+            shown_session("run", row, missed=False)
+            for row in next_run.order_by("start", "pk").values(*selectors.RUN_COLUMNS)[:1]
+        ),
+        *(
+            shown_session("lift", row, missed=False)
+            for row in next_lift.order_by("start", "pk").values(*selectors.LIFT_COLUMNS)[:1]
+        ),
     ]
     return _phone(
         request,

@@ -131,7 +131,9 @@ def test_zones_sharing_a_week_need_not_share_its_history(coach):
         current = selectors.current_e1rms([london, utc], now)
         # The scheduler prescribes from the same history.
         results = services.schedule_roster(coach=coach, week=AFTER_AUTUMN)
-    assert loaded[london.pk].e1rm.kg == current[london.pk].kg == Decimal("168.2")
+    london_e1rm, current_e1rm = loaded[london.pk].e1rm, current[london.pk]
+    assert london_e1rm is not None and current_e1rm is not None
+    assert london_e1rm.kg == current_e1rm.kg == Decimal("168.2")
     assert loaded[utc.pk].e1rm is None and current[utc.pk] is None
     reasons = {
         result.athlete.pk: selectors.read_week(result.athlete, AFTER_AUTUMN)

@@ -4,6 +4,7 @@ rows hold."""
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -31,7 +32,7 @@ def at(day: int, hour: int) -> datetime:
     return START + timedelta(days=day, hours=hour)
 
 
-def busy(athlete: Athlete) -> dict[str, object]:
+def busy(athlete: Athlete) -> dict[str, Any]:
     """A week with its neighbours and its history, in UTC: what each level may read."""
     made = {
         "neighbour_run": RunSessionFactory(
@@ -74,7 +75,7 @@ def test_judge_reads_the_runs_within_reach_and_the_weeks_own_lifts(athlete):
     assert ids(loaded.week.runs) == {made["neighbour_run"].pk, made["run"].pk}
     assert ids(loaded.week.lifts) == {made["lift"].pk}
     assert loaded.e1rm is None
-    assert loaded.plan.status == PlanStatus.PUBLISHED
+    assert loaded.plan is not None and loaded.plan.status == PlanStatus.PUBLISHED
     assert loaded.tally == selectors.Tally(0, 2, (at(1, 8), at(2, 19)))
 
 
@@ -111,8 +112,8 @@ def test_e1rm_reads_only_the_history(athlete):
     # For the athletes list (current_e1rms).
     busy(athlete)
     loaded = read_weeks([athlete], MONDAY, detail=Detail.E1RM)[athlete.pk]
-    assert loaded.e1rm.kg == Decimal("168.2")
-    assert loaded.week.runs == loaded.week.lifts == ()
+    assert loaded.e1rm is not None and loaded.e1rm.kg == Decimal("168.2")
+    assert loaded.week.runs == () and loaded.week.lifts == ()
     assert loaded.plan is None
 
 
@@ -170,9 +171,11 @@ def test_the_head_is_one_query_and_scoped(athlete, django_assert_num_queries):
     busy(athlete)
     with django_assert_num_queries(1):
         head = read_head(Athlete.objects.all(), athlete.pk, MONDAY)
+    assert head is not None and head.plan is not None
     assert head.athlete == athlete and head.revision is not None
     assert head.plan.status == PlanStatus.PUBLISHED and head.plan.is_published
-    assert read_head(Athlete.objects.all(), athlete.pk, MONDAY + timedelta(weeks=1)).plan is None
+    later = read_head(Athlete.objects.all(), athlete.pk, MONDAY + timedelta(weeks=1))
+    assert later is not None and later.plan is None
     assert read_head(Athlete.objects.none(), athlete.pk, MONDAY) is None
 
 
@@ -180,13 +183,16 @@ def test_a_span_of_weeks_for_the_progress_page(athlete, django_assert_num_querie
     made = busy(athlete)
     with django_assert_num_queries(4):
         weeks = read_span(athlete, MONDAY - timedelta(weeks=2), MONDAY)
-    assert [w.plan.week_start for w in weeks] == [w.monday for w in weeks]
-    assert [w.plan.is_published for w in weeks] == [False, False, True]
+    plans = [w.plan for w in weeks]
+    assert all(plan is not None for plan in plans)
+    assert [plan.week_start for plan in plans if plan] == [w.monday for w in weeks]
+    assert [plan.is_published for plan in plans if plan] == [False, False, True]
     assert [w.monday for w in weeks] == [MONDAY - timedelta(weeks=n) for n in (2, 1, 0)]
     assert ids(weeks[0].week.lifts) == {made["history"].pk}
     assert ids(weeks[1].week.lifts) == {made["neighbour_lift"].pk}
     assert ids(weeks[2].week.runs) == {made["run"].pk}
-    assert selectors.best_e1rm(weeks[0].lifts, *weeks[0].bounds).kg == Decimal("168.2")
+    best = selectors.best_e1rm(weeks[0].lifts, *weeks[0].bounds)
+    assert best is not None and best.kg == Decimal("168.2")
     assert selectors.best_e1rm(weeks[1].lifts, *weeks[1].bounds) is None
 
 
