@@ -199,9 +199,10 @@ CACHES = {
 }
 
 REST_FRAMEWORK = {
-    # Token first, so an anonymous call is told how to authenticate (401, not 403).
+    # Token first, so an anonymous call is told how to authenticate (401, not 403). knox's
+    # tokens, read with the caller's profile in one query (athletes/authentication.py).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "athletes.authentication.ProfileTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
