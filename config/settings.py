@@ -123,9 +123,9 @@ else:
     # The default, or a sqlite:///path DATABASE_URL: the same tuned SQLite either way.
     DATABASES = {
         "default": {
-            # Django's backend with the threads of a process queueing for the write lock in
-            # arrival order (config/sqlite3/base.py says why).
-            "ENGINE": "config.sqlite3",
+            # Django's own backend. The threads of a process take turns for the write lock in
+            # arrival order in athletes/transactions.py (write_turn says why).
+            "ENGINE": "django.db.backends.sqlite3",
             "NAME": from_url.get("NAME")
             or os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "OPTIONS": {
