@@ -128,6 +128,9 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": from_url.get("NAME")
             or os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            # A worker keeps its connection between requests: opening one (the connection,
+            # its functions, the PRAGMAs) cost more than the whole of a /healthz.
+            "CONN_MAX_AGE": int(os.environ.get("CONN_MAX_AGE", "60")),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
