@@ -14,7 +14,7 @@ router.register("athletes", athletes_api.AthleteViewSet, basename="athlete")
 router.register("run-sessions", workouts_api.RunSessionViewSet, basename="run-session")
 router.register("lift-sessions", workouts_api.LiftSessionViewSet, basename="lift-session")
 
-WEEK = "athletes/<int:pk>/weeks/<str:week>/"
+WEEK = "athletes/<int:pk>/weeks/<isoweek:week>/"
 
 urlpatterns = [
     path("auth/token/", athletes_api.TokenView.as_view(), name="token"),
@@ -37,7 +37,7 @@ urlpatterns = [
     path(f"{WEEK}publish/", plans_api.PublishWeekView.as_view(), name="publish-week"),
     path(f"{WEEK}apply-fix/", plans_api.ApplyFixView.as_view(), name="apply-fix"),
     path(
-        "weeks/<str:week>/schedule-roster/",
+        "weeks/<isoweek:week>/schedule-roster/",
         plans_api.ScheduleRosterView.as_view(),
         name="schedule-roster",
     ),
