@@ -15,7 +15,7 @@ from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication
 from knox.crypto import hash_token
 from knox.models import get_token_model
-from knox.settings import CONSTANTS
+from knox.settings import CONSTANTS, knox_settings
 from knox.signals import token_expired
 from rest_framework import exceptions
 
@@ -44,6 +44,8 @@ class ProfileTokenAuthentication(TokenAuthentication):
             if auth_token.expiry is not None and auth_token.expiry < timezone.now():
                 self.expire(auth_token)
                 raise exceptions.AuthenticationFailed(INVALID)
+            if knox_settings.AUTO_REFRESH and auth_token.expiry is not None:
+                self.renew_token(auth_token)  # off here (settings.REST_KNOX), as knox does it
             return self.validate_user(auth_token)
         raise exceptions.AuthenticationFailed(INVALID)
 
