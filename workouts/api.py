@@ -24,7 +24,7 @@ from athletes.access import (
 )
 from athletes.models import Athlete
 from athletes.transactions import atomic_with_retry
-from config.api import ConflictError, forbid
+from config.api import forbid
 from plans.domain.weeks import FIRST_YEAR, LAST_YEAR
 from plans.services import clock
 from workouts.models import (
@@ -35,18 +35,15 @@ from workouts.models import (
     SessionStatus,
 )
 from workouts.serializers import (
-    ClientIdField,
+    LiftSetSerializer,
+    LogSetSerializer,
     SetValuesSerializer,
-    kg_field,
-    reps_field,
-    rir_field,
 )
-from workouts.services import DoneValues, delete_logged_set, log_set, mark_done, update_logged_set
+from workouts.services import delete_logged_set, log_set, mark_done, update_logged_set
 
 # A session starts in the years the weeks are named in (plans.domain.weeks says why those).
 EARLIEST = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
 LATEST = datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC)
-MAX_SET_ORDER = 100
 
 
 def _in_range(value: datetime | None) -> datetime | None:
@@ -135,44 +132,6 @@ class RunSessionSerializer(SessionSerializer):
             "distance_km",
             "missed",
         ]
-
-
-class LiftSetSerializer(serializers.ModelSerializer):
-    order = serializers.IntegerField(min_value=1, max_value=MAX_SET_ORDER)
-    target_reps = reps_field(allow_null=True, required=False)
-    target_load_kg = kg_field()
-    target_rir = rir_field()
-    reps = reps_field(allow_null=True, required=False)
-    load_kg = kg_field()
-    rir = rir_field()
-    client_id = ClientIdField(required=False, allow_null=True)
-
-    class Meta:
-        model = LiftSet
-        fields = [
-            "id",
-            "order",
-            "is_warmup",
-            "target_reps",
-            "target_load_kg",
-            "target_rir",
-            "target_load_reason",
-            "reps",
-            "load_kg",
-            "rir",
-            "failed",
-            "client_id",
-        ]
-        read_only_fields = ["target_load_reason"]
-        # Uniqueness of client_id is checked with the whole list, in LiftSessionSerializer.
-        extra_kwargs = {"client_id": {"validators": []}}
-
-    def validate(self, attrs):
-        # A load, an RIR or a client_id make a logged set (the database's constraints say so).
-        logged = ("load_kg", "rir", "client_id")
-        if attrs.get("reps") is None and any(attrs.get(name) is not None for name in logged):
-            raise serializers.ValidationError({"reps": "A logged set needs its reps."})
-        return attrs
 
 
 class LiftSessionSerializer(SessionSerializer):
@@ -306,28 +265,6 @@ class LiftSessionViewSet(SessionViewSet):
 # ---------------------------------------------------------------------------- logging sets
 
 
-class LogSetSerializer(SetValuesSerializer):
-    order = serializers.IntegerField(min_value=1, max_value=MAX_SET_ORDER, required=False)
-    is_warmup = serializers.BooleanField(default=False)
-    client_id = ClientIdField()
-
-
-class UpdateSetSerializer(serializers.Serializer):
-    reps = reps_field(required=False)
-    load_kg = kg_field()
-    rir = rir_field()
-    failed = serializers.BooleanField(required=False)
-
-
-def _same_done_values(lift_set: LiftSet, values: DoneValues) -> bool:
-    return (lift_set.reps, lift_set.load_kg, lift_set.rir, lift_set.failed) == (
-        values.reps,
-        values.load_kg,
-        values.rir,
-        values.failed,
-    )
-
-
 def _session_for_logging(request, pk: int) -> LiftSession:
     session = get_visible_session(request.user, LiftSession, pk)
     if not may_log_sets(request.user, session):
@@ -342,27 +279,19 @@ class LogSetView(APIView):
         tags=["lift-sessions"],
     )
     def post(self, request, pk: int):
-        """Log one set. Idempotent on client_id: a replay of the same body answers 200 with the
-        stored set, a replay with other values 409."""
+        """Log one set. Idempotent on client_id: a replay of the same values answers 200 with
+        the stored set; a replay with other values, or from another session, 409."""
         session = _session_for_logging(request, pk)
-        serializer = LogSetSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        values = serializer.done_values()
-        data = serializer.validated_data
+        sent = LogSetSerializer(data=request.data)
+        sent.is_valid(raise_exception=True)
         logged = log_set(
             session=session,
-            client_id=data["client_id"],
-            values=values,
-            order=data.get("order"),
-            is_warmup=data["is_warmup"],
+            client_id=sent.validated_data["client_id"],
+            values=sent.done_values(),
+            **sent.placement(),
         )
-        stored = logged.lift_set
-        if not logged.created and (
-            stored.session_id != session.pk or not _same_done_values(stored, values)
-        ):
-            raise ConflictError("This client_id was logged before with other values.")
         return Response(
-            LiftSetSerializer(stored).data,
+            LiftSetSerializer(logged.lift_set).data,
             status=status.HTTP_201_CREATED if logged.created else status.HTTP_200_OK,
         )
 
@@ -376,24 +305,17 @@ class LoggedSetView(APIView):
             raise Http404("No such set in this session.") from None
 
     @extend_schema(
-        request=UpdateSetSerializer, responses={200: LiftSetSerializer}, tags=["lift-sessions"]
+        request=SetValuesSerializer(partial=True),
+        responses={200: LiftSetSerializer},
+        tags=["lift-sessions"],
     )
     def patch(self, request, pk: int, set_pk: int):
         """Change what was logged; the stored values stay where the body is silent."""
         lift_set = self._set(request, pk, set_pk)
-        serializer = UpdateSetSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        reps = data.get("reps", lift_set.reps)
-        if reps is None:
-            raise serializers.ValidationError({"reps": "This set is not logged yet; give reps."})
-        values = DoneValues(
-            reps=reps,
-            load_kg=data.get("load_kg", lift_set.load_kg),
-            rir=data.get("rir", lift_set.rir),
-            failed=data.get("failed", lift_set.failed),
-        )
-        return Response(LiftSetSerializer(update_logged_set(lift_set=lift_set, values=values)).data)
+        sent = SetValuesSerializer(data=request.data, partial=True)
+        sent.is_valid(raise_exception=True)
+        updated = update_logged_set(lift_set=lift_set, values=sent.done_values(lift_set))
+        return Response(LiftSetSerializer(updated).data)
 
     @extend_schema(responses={204: None}, tags=["lift-sessions"])
     def delete(self, request, pk: int, set_pk: int):
