@@ -25,6 +25,7 @@ from athletes.access import (
     role_of,
     visible_athletes,
 )
+from athletes.authentication import delete_expired_tokens
 from athletes.models import Athlete, validate_time_zone
 from athletes.transactions import atomic_with_retry
 from config.api import AnonThrottle, forbid, lockout_response
@@ -70,6 +71,7 @@ class TokenView(APIView):
             return lockout_response(django_request)
         if user is None:
             raise serializers.ValidationError({"detail": "Wrong username or password."})
+        delete_expired_tokens(user)  # here, so that no authenticated request pays for it
         instance, token = AuthToken.objects.create(user, knox_settings.TOKEN_TTL)
         user_logged_in.send(sender=user.__class__, request=django_request, user=user)
         return Response(TokenSerializer({"token": token, "expiry": instance.expiry}).data)

@@ -1,13 +1,19 @@
-"""Benchmark of the week endpoint through gunicorn (issue 7, benchmark 2).
+"""Benchmark of the API through gunicorn, down to the bare stack (issues 7 and 13).
 
 Starts gunicorn (config.wsgi) on a free loopback port against a throw-away database holding a
-generated roster, logs the coach in for a token, and loads three addresses with wrk, turn about
-in rounds so a busy machine favours none:
+generated roster, and beside it the same gunicorn command serving bench/bare.py; logs the coach
+in for a token, and loads four addresses with wrk, turn about in rounds so a busy machine
+favours none:
 
 - GET /api/v1/athletes/{id}/weeks/{week}/ (the week as the engine judges it),
-- GET /api/v1/ping/, a constant answer behind the same token authentication (the yardstick:
-  the ratio week / ping is the price of our own work; goal >= 0.5),
-- GET /healthz, unauthenticated (one database query).
+- GET /api/v1/ping/, a constant answer behind the same token authentication,
+- GET /healthz, unauthenticated (one database query) through the whole middleware stack,
+- GET /bare on bench/bare.py: a Django view with no middleware and no database, the physical
+  limit of this stack.
+
+Each address is measured against the one below it, goal >= 0.5 each: /healthz / bare (the
+middleware stack earns its cost), ping / /healthz (token authentication, at most one query),
+week / ping (the price of our own work).
 
 Every request carries X-Forwarded-Proto: https, as a TLS-terminating load balancer's would.
 Throttle rates are raised for the run (API_THROTTLE_USER / API_THROTTLE_ANON). gunicorn is
@@ -48,8 +54,11 @@ from bench import common  # noqa: E402
 from plans.domain.weeks import Week  # noqa: E402
 
 HTTPS = {"X-Forwarded-Proto": "https"}
-# High enough that no request of the run is throttled; the throttles still run.
-NO_THROTTLE = "100000000/min"
+# High enough that no request of the run is throttled; the throttles still run. Per second: a
+# throttle keeps the times of the requests in its window and reads and writes them on every
+# request, so a minute's window at the bench's rates (tens of thousands) would cost more than a
+# real user's (600 a minute at most) ever does.
+NO_THROTTLE = "1000000/s"
 
 
 def free_port(host: str) -> int:
@@ -72,7 +81,14 @@ def request(url: str, *, token: str = "", body: dict | None = None) -> tuple[int
         return error.code, error.read()
 
 
-def start_server(host: str, port: int, workers: int, db: Mapping[str, Any]) -> subprocess.Popen:
+APP = "config.wsgi:application"
+BARE = "bench.bare:application"
+
+
+def start_server(
+    host: str, port: int, workers: int, db: Mapping[str, Any], app: str = APP
+) -> subprocess.Popen:
+    """gunicorn serving `app`: the same command line for the app and for the bare view."""
     env = {
         **os.environ,
         "DEBUG": "0",
@@ -93,7 +109,7 @@ def start_server(host: str, port: int, workers: int, db: Mapping[str, Any]) -> s
     return subprocess.Popen(
         [
             str(gunicorn),
-            "config.wsgi:application",
+            app,
             "--bind",
             f"{host}:{port}",
             "--workers",
@@ -121,18 +137,18 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait(timeout=5)
 
 
-def wait_until_up(base: str, server: subprocess.Popen, seconds: float = 60) -> None:
+def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"gunicorn exited with {server.returncode}")
         try:
-            if request(f"{base}/healthz")[0] == 200:
+            if request(url)[0] == 200:
                 return
         except OSError:
             pass
         time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer /healthz in time")
+    raise SystemExit(f"gunicorn did not answer {url} in time")
 
 
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
@@ -187,18 +203,20 @@ def main(argv=None) -> None:
         raise SystemExit("wrk is missing: apt-get install -y wrk (make bench does).")
 
     monday = common.FIRST_MONDAY + timedelta(weeks=max(args.weeks - 2, 0))
-    rounds: dict[str, list[dict]] = {"week": [], "ping": [], "healthz": []}
+    rounds: dict[str, list[dict]] = {"week": [], "ping": [], "healthz": [], "bare": []}
     with common.throwaway_database() as db:
         vendor = common.vendor_name()
         coach = common.make_roster("api", args.athletes, args.weeks)
         # The second athlete: an ordinary week (no deliberate error), as most are.
         athlete = Athlete.objects.filter(coach=coach).order_by("pk")[1]
         connection.close()  # the server's processes write to the database from here on
-        port = free_port(args.host)
+        port, bare_port = free_port(args.host), free_port(args.host)
         base = f"http://{args.host}:{port}"
         server = start_server(args.host, port, args.workers, db)
+        bare_server = start_server(args.host, bare_port, args.workers, db, app=BARE)
         try:
-            wait_until_up(base, server)
+            wait_until_up(f"{base}/healthz", server)
+            wait_until_up(f"http://{args.host}:{bare_port}/bare", bare_server)
             status, body = request(
                 f"{base}/api/v1/auth/token/",
                 body={"username": coach.user.username, "password": common.PASSWORD},
@@ -208,32 +226,35 @@ def main(argv=None) -> None:
             token = json.loads(body)["token"]
             week_path = f"/api/v1/athletes/{athlete.pk}/weeks/{Week(monday).name}/"
             targets = {
-                "week": (week_path, token),
-                "ping": ("/api/v1/ping/", token),
-                "healthz": ("/healthz", ""),
+                "week": (base + week_path, token),
+                "ping": (f"{base}/api/v1/ping/", token),
+                "healthz": (f"{base}/healthz", ""),
+                "bare": (f"http://{args.host}:{bare_port}/bare", ""),
             }
-            for path, key in targets.values():
-                status, body = request(base + path, token=key)
+            for url, key in targets.values():
+                status, body = request(url, token=key)
                 if status != 200:
-                    raise SystemExit(f"{path} answered {status}: {body[:300]!r}")
+                    raise SystemExit(f"{url} answered {status}: {body[:300]!r}")
             week_bytes = len(request(base + week_path, token=token)[1])
-            for path, key in targets.values() if args.warmup else ():  # warm the workers up
-                wrk(base + path, args.warmup, args.connections, key)
+            for url, key in targets.values() if args.warmup else ():  # warm the workers up
+                wrk(url, args.warmup, args.connections, key)
             for _ in range(args.rounds):
-                for name, (path, key) in targets.items():
+                for name, (url, key) in targets.items():
                     rounds[name].append(
-                        wrk(base + path, args.duration / args.rounds, args.connections, key)
+                        wrk(url, args.duration / args.rounds, args.connections, key)
                     )
         finally:
             stop_server(server)
+            stop_server(bare_server)
 
     def median(name: str, key: str) -> float:
         return statistics.median(r[key] for r in rounds[name])
 
-    print(f"### Week endpoint through gunicorn ({vendor})\n")
+    print(f"### The API through gunicorn, down to the bare stack ({vendor})\n")
     print(f"- command: `{common.command()}`")
     print(
-        f"- gunicorn config.wsgi, {args.workers} sync workers on {args.host} (loopback), "
+        f"- gunicorn config.wsgi and, with the same command, bench.bare; {args.workers} sync "
+        f"workers each on {args.host} (loopback), "
         f"DEBUG off; wrk at {args.connections} connections, {args.duration:g} s per endpoint "
         f"in {args.rounds} rounds turn about (medians of the rounds); every request with "
         "X-Forwarded-Proto: https; throttle rates raised for the run"
@@ -248,6 +269,7 @@ def main(argv=None) -> None:
         "week": "GET /api/v1/athletes/{id}/weeks/{week}/ (token)",
         "ping": "GET /api/v1/ping/ (token, constant)",
         "healthz": "GET /healthz (no auth)",
+        "bare": "GET /bare (bench/bare.py: no middleware, no database)",
     }
     for name, label in labels.items():
         print(
@@ -255,8 +277,12 @@ def main(argv=None) -> None:
             f"| {median(name, 'p99'):.1f} ms | {sum(r['requests'] for r in rounds[name]):,} "
             f"| {sum(r['non_2xx'] for r in rounds[name])} |"
         )
-    ratio = median("week", "rps") / median("ping", "rps")
-    print(f"\nRatio week / ping requests/s: {common.goal(ratio, 0.5, at_most=False)}.\n")
+    print("\n| requests/s | ratio |")
+    print("| --- | ---: |")
+    for upper, lower in (("healthz", "bare"), ("ping", "healthz"), ("week", "ping")):
+        ratio = median(upper, "rps") / median(lower, "rps")
+        print(f"| {upper} / {lower} | {common.goal(ratio, 0.5, at_most=False)} |")
+    print()
     errors = [r["socket_errors"] for rs in rounds.values() for r in rs if r["socket_errors"]]
     if errors:
         print(f"Socket errors reported by wrk: {'; '.join(errors)}\n")

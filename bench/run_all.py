@@ -92,6 +92,7 @@ def main(argv=None) -> None:
         databases.append(("SQLite", {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}))
     if "postgresql" in args.databases and os.environ.get("DATABASE_URL"):
         databases.append(("PostgreSQL", dict(os.environ)))
+    machine_at_start = machine()
     sections = []
     for label, env in databases:
         for name, (script, full, quick) in BENCHMARKS.items():
@@ -107,7 +108,11 @@ def main(argv=None) -> None:
         [
             "# Ironstride benchmarks\n",
             f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-            f"- machine: {machine()}",
+            f"- machine: {machine_at_start}",
+            "- load average at the end: {:.2f} {:.2f} {:.2f} (the machine may be shared: "
+            "ratios measured turn about carry over, absolute figures less)".format(
+                *os.getloadavg()
+            ),
             f"- databases: {', '.join(label for label, _ in databases)}",
             f"- command: `{command}`"
             + (" (quick: smoke figures, not measurements)" if args.quick else ""),

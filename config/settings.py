@@ -124,11 +124,14 @@ else:
     # The default, or a sqlite:///path DATABASE_URL: the same tuned SQLite either way.
     DATABASES = {
         "default": {
-            # Django's backend with the threads of a process queueing for the write lock in
-            # arrival order (config/sqlite3/base.py says why).
-            "ENGINE": "config.sqlite3",
+            # Django's own backend. The threads of a process take turns for the write lock in
+            # arrival order in athletes/transactions.py (write_turn says why).
+            "ENGINE": "django.db.backends.sqlite3",
             "NAME": from_url.get("NAME")
             or os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            # A worker keeps its connection between requests: opening one (the connection,
+            # its functions, the PRAGMAs) cost more than the whole of a /healthz.
+            "CONN_MAX_AGE": int(os.environ.get("CONN_MAX_AGE", "60")),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -200,9 +203,10 @@ CACHES = {
 }
 
 REST_FRAMEWORK = {
-    # Token first, so an anonymous call is told how to authenticate (401, not 403).
+    # Token first, so an anonymous call is told how to authenticate (401, not 403). knox's
+    # tokens, read with the caller's profile in one query (athletes/authentication.py).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "athletes.authentication.ProfileTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [

@@ -1,10 +1,12 @@
 """SQLite under concurrent writers, on a database file (not the tests' in-memory database).
 
-Two phases of --seconds each, on a fresh temporary file (SQLITE_PATH):
+Three phases of --seconds each, on a fresh temporary file (SQLITE_PATH):
 1. service: --threads threads in this process log sets at once through workouts.services.log_set,
    two threads per lift session, so they race for the same free sets;
 2. http: --threads simulated athletes (two per athlete) read their week and log sets through a
-   gunicorn with --workers processes on the same file.
+   gunicorn with --workers processes on the same file;
+3. runserver: the same through `manage.py runserver` as `make run` starts it (one process, a
+   thread per request), where the writers are threads of one process again.
 Passes when no error reached a caller (no exception, no non-2xx, nothing about "database is
 locked" in the server log), every logged set is stored once, and no client_id is doubled.
 
@@ -23,17 +25,23 @@ from pathlib import Path
 import harness
 from harness import Outcome, Record, Reply, log
 
+PHASES = ("service", "http", "runserver")
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30, help="length of each phase")
-    # 16: with 8, SQLite's own polling wait passed; with 16 it starved some writers past the
-    # busy timeout before config/sqlite3 queued them.
+    # 16: with 8, SQLite's own polling wait was fair enough; with 16 it starved some writers up
+    # to the busy timeout until they took turns (athletes/transactions.py, write_turn).
     parser.add_argument("--threads", type=int, default=16, help="concurrent writers")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
-    parser.add_argument("--phase", choices=["both", "service", "http"], default="both")
+    parser.add_argument(
+        "--phase", choices=["all", *PHASES], action="append", help="repeatable; default: all"
+    )
     args = parser.parse_args()
-    harness.install_hard_limit(2 * args.seconds + 600)
+    asked = set(args.phase or ["all"])
+    chosen = [phase for phase in PHASES if phase in asked or "all" in asked]
+    harness.install_hard_limit(len(chosen) * args.seconds + 600)
 
     folder = Path(tempfile.mkdtemp(prefix="ironstride-sqlite-"))
     failures: list[str] = []
@@ -42,21 +50,33 @@ def main() -> int:
         env = {"SQLITE_PATH": str(path), "DATABASE_URL": "", "DEBUG": "0", **harness.THROTTLE_ENV}
         harness.setup_django(env)
         # Two writers per athlete's session; each phase gets sessions of its own, so the
-        # second does not start with sessions the first filled with thousands of sets.
+        # next does not start with sessions the one before filled with thousands of sets.
         per_phase = max(1, args.threads // 2)
-        athletes = harness.seed(2 * per_phase)
+        athletes = harness.seed(len(PHASES) * per_phase)
         log(f"{path} migrated and seeded; {args.threads} writers, {args.seconds:.0f} s a phase")
-        phases = {"service": athletes[:per_phase], "http": athletes[per_phase:]}
+        phases = {
+            phase: athletes[n * per_phase : (n + 1) * per_phase] for n, phase in enumerate(PHASES)
+        }
         writers = {
             phase: [seeded[n % len(seeded)] for n in range(args.threads)]
             for phase, seeded in phases.items()
         }
         sent: frozenset[str] = frozenset()
-        if args.phase in ("both", "service"):
+        if "service" in chosen:
             phase_failures, sent = service_phase(writers["service"], args.seconds)
             failures += phase_failures
-        if args.phase in ("both", "http"):
-            failures += http_phase(env, phases["http"], writers["http"], args, sent_before=sent)
+        for phase in ("http", "runserver"):
+            if phase in chosen:
+                server = (
+                    harness.Gunicorn(env, workers=args.workers)
+                    if phase == "http"
+                    else Runserver(env)
+                )
+                outcome, phase_failures = http_phase(
+                    phase, server, phases[phase], writers[phase], args, sent_before=sent
+                )
+                failures += phase_failures
+                sent |= outcome.sent
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return harness.finish(failures, "SQLite concurrent writers")
@@ -112,8 +132,26 @@ def service_phase(
     return report("service", outcome, seconds), frozenset(outcome.sent)
 
 
-def http_phase(env, athletes, writers, args, sent_before: frozenset[str]) -> list[str]:
-    with harness.Gunicorn(env, workers=args.workers) as server:
+class Runserver(harness.Gunicorn):
+    """`make run`'s server: Django's runserver, threaded (its default), without the reloader,
+    run and stopped as the harness runs gunicorn."""
+
+    def __init__(self, env: dict[str, str]):
+        super().__init__(env, workers=1)
+        self.cmd = [
+            sys.executable,
+            "manage.py",
+            "runserver",
+            "--noreload",
+            "--skip-checks",
+            f"127.0.0.1:{self.port}",
+        ]
+
+
+def http_phase(
+    phase, server, athletes, writers, args, sent_before: frozenset[str]
+) -> tuple[Outcome, list[str]]:
+    with server:
         tokens = harness.get_tokens(
             server.port, [a.username for a in athletes], parallel=args.workers
         )
@@ -123,12 +161,12 @@ def http_phase(env, athletes, writers, args, sent_before: frozenset[str]) -> lis
         harness.join_athletes(outcome, threads, bound=args.seconds + 60)
         server.stop()
         server_log = server.log_counts()
-    failures = report("http", outcome, args.seconds, sent_before)
+    failures = report(phase, outcome, args.seconds, sent_before)
     for label, value in server_log.items():
         print(f"    {label}: {value}")
     if server_log["database is locked"] or server_log["tracebacks"]:
-        failures.append(f"the server log has errors: {server_log}")
-    return failures
+        failures.append(f"{phase}: the server log has errors: {server_log}")
+    return outcome, failures
 
 
 def report(

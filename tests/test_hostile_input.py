@@ -400,8 +400,11 @@ def test_the_forms_time_zones_are_still_accepted(world):
 # ---------------------------------------------------------------------------- sqlite:// URL
 
 
+SQLITE = "django.db.backends.sqlite3"
+
+
 @pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "config.sqlite3",
+    settings.DATABASES["default"]["ENGINE"] != SQLITE,
     reason="starts Django on a SQLite file; one run of the suite is enough",
 )
 def test_a_sqlite_database_url_gets_the_tuned_sqlite(tmp_path):
@@ -439,7 +442,7 @@ def test_a_sqlite_database_url_gets_the_tuned_sqlite(tmp_path):
     assert run.returncode == 0, run.stderr
     engine, name, options, mode, keys, athletes = json.loads(run.stdout)
     default = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    assert (engine, name, mode, keys, athletes) == ("config.sqlite3", str(path), "wal", 1, 0)
+    assert (engine, name, mode, keys, athletes) == (SQLITE, str(path), "wal", 1, 0)
     assert options == tuned_sqlite_options(root, default)
 
 

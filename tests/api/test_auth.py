@@ -39,8 +39,8 @@ def test_me_for_a_coach(world):
 
 def test_ping_answers_a_valid_token_in_a_fixed_number_of_queries(world, django_assert_num_queries):
     client = client_for(world.athlete.user)
-    # the token and its user, knox's look at the user's other tokens; coach? athlete?
-    with django_assert_num_queries(4):
+    # the token with its user and their coach or athlete profile (athletes/authentication.py)
+    with django_assert_num_queries(1):
         response = client.get("/api/v1/ping/")
     assert response.status_code == 200
     assert response.json() == {"ok": True}

@@ -252,12 +252,12 @@ def test_an_unpublished_week_is_404_for_the_athlete_and_shown_to_the_coach(world
     assert client_for(world.athlete.user).get(draft).status_code == 200
 
 
-@pytest.mark.parametrize(("caller", "queries"), [("coach", 7), ("athlete", 8)])
+@pytest.mark.parametrize(("caller", "queries"), [("coach", 5), ("athlete", 5)])
 def test_the_week_in_a_fixed_number_of_queries(world, caller, queries, django_assert_num_queries):
-    # The token (2 queries) and the caller's role (1 for a coach, 2 for an athlete), as for
-    # /ping/; then the athlete with their revision and the week's plan (one query), the runs,
-    # the lifts, their sets. Asked again, the answer comes from the cache: the sessions are
-    # not read (tests/api/test_week_etag.py); half a minute past, so it holds a while.
+    # The token with its user and their profile (1 query), as for /ping/; then the athlete
+    # with their revision and the week's plan (one query), the runs, the lifts, their sets.
+    # Asked again, the answer comes from the cache: the sessions are not read
+    # (tests/api/test_week_etag.py); half a minute past, so it holds a while.
     busy_week(world)
     client = client_for(world.user(caller))
     with time_machine.travel(BEFORE_THE_WEEK + timedelta(seconds=30), tick=False):

@@ -270,14 +270,15 @@ def test_delete_clears_a_prescribed_set(door, lift):
 
 # A new set on the phone: its login (session, user: 2), the session in scope (1), the replay
 # check (1), the write (savepoint, the session's lock, its sets, the update, release: 5) and the
-# sets for the rules (1). The API: its token (2) and role (2) instead of the login, and no rules.
+# sets for the rules (1). The API: its token with the user and their profile (1) instead of the
+# login, and no rules.
 # Before one contract the phone judged the whole week (15 queries for a new set, 9 for a
 # replay) and the service read the client_id twice (the API: 12 for a new set).
 QUERIES = {
     ("phone", "new"): 10,
     ("phone", "replay"): 5,
-    ("api", "new"): 11,
-    ("api", "replay"): 6,
+    ("api", "new"): 8,
+    ("api", "replay"): 3,
 }
 
 
