@@ -26,9 +26,9 @@ from athletes.access import (
 )
 from athletes.models import Athlete, validate_time_zone
 from athletes.transactions import atomic_with_retry
-from config.api import AnonThrottle, forbid, lockout_response
 from plans.selectors import current_e1rms
 from plans.services import change_time_zone
+from web.api import AnonThrottle, forbid, lockout_response
 
 User = get_user_model()
 

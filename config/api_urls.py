@@ -5,8 +5,8 @@ from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from athletes import api as athletes_api
-from config.api import api_not_found
 from plans import api as plans_api
+from web.api import api_not_found
 from workouts import api as workouts_api
 
 router = SimpleRouter()

@@ -6,12 +6,12 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config import health
-from config.api import api_not_found
 from plans import views as plan_views
+from web import health
+from web.api import api_not_found
 from workouts import calendar
 
-handler500 = "config.health.server_error"
+handler500 = "web.health.server_error"
 
 # Swagger UI sets style attributes as it renders; its scripts still come only from the app
 # (the split view serves its start-up script as a file, not inline).

@@ -23,7 +23,6 @@ from athletes.access import (
     visible_athletes,
 )
 from athletes.models import Athlete
-from config.api import Pagination, forbid
 from plans import selectors, services
 from plans.domain import types as domain
 from plans.domain.rules import evaluate_week as evaluate_athlete_week
@@ -36,7 +35,8 @@ from plans.domain.weeks import (
     week_of,
 )
 from plans.models import PlanStatus
-from workouts.api import LiftSessionSerializer, RunSessionSerializer
+from web.api import Pagination, forbid
+from workouts.serializers import LiftSessionSerializer, RunSessionSerializer
 
 # ---------------------------------------------------------------------------- shapes
 

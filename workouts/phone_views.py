@@ -31,6 +31,7 @@ from rest_framework import serializers
 from athletes.access import athlete_of, get_visible_session, visible_sessions
 from athletes.models import Athlete
 from plans import services as plan_services
+from plans.domain.errors import Conflict, ServiceError
 from plans.domain.weeks import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -42,7 +43,6 @@ from plans.domain.weeks import (
     week_bounds,
     week_of,
 )
-from plans.errors import Conflict, ServiceError
 from plans.progress import athlete_progress
 from workouts.models import LiftSession, LiftSet, RunSession, SessionStatus
 from workouts.plates import plates_per_side

@@ -1,10 +1,27 @@
-"""The one definition of a logged set's values, for the API (workouts/api.py) and the phone's
-logging endpoint (workouts/phone_views.py) alike: the same fields, digit limits and ranges, so
-a value one of them refuses the other refuses too."""
+"""The JSON shapes of sessions and sets, shared by the API's endpoints (workouts/api.py, the
+week of plans/api.py) and the phone's logging endpoint (workouts/phone_views.py), which borrow
+nothing from each other's views. A logged set's values have one definition: the same fields,
+digit limits and ranges, so a value one of them refuses the other refuses too."""
 
+from datetime import UTC, datetime
+
+from django.db import transaction
+from django.utils import timezone
 from rest_framework import serializers
 
-from workouts.models import LOAD_KG_RANGE, REPS_RANGE, RIR_RANGE
+from athletes.access import visible_athletes
+from athletes.models import Athlete
+from plans.domain.weeks import FIRST_YEAR, LAST_YEAR
+from plans.services import clock
+from workouts.models import (
+    LOAD_KG_RANGE,
+    MAX_DURATION_MINUTES,
+    REPS_RANGE,
+    RIR_RANGE,
+    LiftSession,
+    LiftSet,
+    RunSession,
+)
 from workouts.services import DoneValues
 
 # What a database key can hold (BigAutoField): a larger id is "no such set", not an overflow.
@@ -61,3 +78,168 @@ class SetValuesSerializer(serializers.Serializer):
             rir=data.get("rir"),
             failed=data["failed"],
         )
+
+
+# ---------------------------------------------------------------------------- sessions
+
+# A session starts in the years the weeks are named in (plans.domain.weeks says why those).
+EARLIEST = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
+LATEST = datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC)
+MAX_SET_ORDER = 100
+
+
+def _in_range(value: datetime | None) -> datetime | None:
+    if value is not None and not EARLIEST <= value < LATEST:
+        raise serializers.ValidationError(
+            f"Give a time between the years {FIRST_YEAR} and {LAST_YEAR}."
+        )
+    # Stored in UTC: PostgreSQL refuses offsets Python accepts (e.g. -19:31).
+    return None if value is None else value.astimezone(UTC)
+
+
+def _duration(**kwargs):
+    return serializers.IntegerField(min_value=1, max_value=MAX_DURATION_MINUTES, **kwargs)
+
+
+class MissedField(serializers.BooleanField):
+    """Planned, and its planned end is before now (a lift: also nothing logged), as of the
+    `now` in the serializer's context, else the clock's."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, value):
+        return value.is_missed_at(self.context.get("now") or clock())
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    athlete = serializers.PrimaryKeyRelatedField(queryset=Athlete.objects.none())
+    missed = MissedField(
+        help_text="Planned, and its planned end is before now; for a lift, also no set logged."
+    )
+    duration_minutes = _duration(required=False)
+    actual_duration_minutes = _duration(required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+    shared_fields = [
+        "start",
+        "duration_minutes",
+        "status",
+        "actual_start",
+        "actual_duration_minutes",
+        "notes",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Only the caller's athletes can be named; another coach's is "does not exist".
+            self.fields["athlete"].queryset = visible_athletes(request.user)
+
+    def validate_start(self, value):
+        return _in_range(value)
+
+    def validate_actual_start(self, value):
+        return _in_range(value)
+
+
+class RunSessionSerializer(SessionSerializer):
+    distance_km = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        min_value=0,
+        coerce_to_string=False,
+        allow_null=True,
+        required=False,
+    )
+
+    class Meta:
+        model = RunSession
+        fields = [
+            "id",
+            "athlete",
+            "kind",
+            *SessionSerializer.shared_fields,
+            "distance_km",
+            "missed",
+        ]
+
+
+class LiftSetSerializer(serializers.ModelSerializer):
+    order = serializers.IntegerField(min_value=1, max_value=MAX_SET_ORDER)
+    target_reps = reps_field(allow_null=True, required=False)
+    target_load_kg = kg_field()
+    target_rir = rir_field()
+    reps = reps_field(allow_null=True, required=False)
+    load_kg = kg_field()
+    rir = rir_field()
+    client_id = ClientIdField(required=False, allow_null=True)
+
+    class Meta:
+        model = LiftSet
+        fields = [
+            "id",
+            "order",
+            "is_warmup",
+            "target_reps",
+            "target_load_kg",
+            "target_rir",
+            "target_load_reason",
+            "reps",
+            "load_kg",
+            "rir",
+            "failed",
+            "client_id",
+        ]
+        read_only_fields = ["target_load_reason"]
+        # Uniqueness of client_id is checked with the whole list, in LiftSessionSerializer.
+        extra_kwargs = {"client_id": {"validators": []}}
+
+    def validate(self, attrs):
+        # A load, an RIR or a client_id make a logged set (the database's constraints say so).
+        logged = ("load_kg", "rir", "client_id")
+        if attrs.get("reps") is None and any(attrs.get(name) is not None for name in logged):
+            raise serializers.ValidationError({"reps": "A logged set needs its reps."})
+        return attrs
+
+
+class LiftSessionSerializer(SessionSerializer):
+    sets = LiftSetSerializer(many=True, required=False)
+
+    class Meta:
+        model = LiftSession
+        fields = ["id", "athlete", "exercise", *SessionSerializer.shared_fields, "sets", "missed"]
+
+    def validate_sets(self, sets):
+        if self.instance is not None:
+            raise serializers.ValidationError(
+                "Sets are created with the session; log or change them through its sets/."
+            )
+        orders = [s["order"] for s in sets]
+        if len(set(orders)) != len(orders):
+            raise serializers.ValidationError("Each set needs its own order.")
+        client_ids = [s["client_id"] for s in sets if s.get("client_id")]
+        if len(set(client_ids)) != len(client_ids) or (
+            LiftSet.objects.filter(client_id__in=client_ids).exists()
+        ):
+            raise serializers.ValidationError("A client_id is already in use.")
+        return sets
+
+    def create(self, validated_data):
+        sets = validated_data.pop("sets", [])
+        with transaction.atomic():
+            session = LiftSession(**validated_data)
+            session.save()
+            now = timezone.now()
+            LiftSet.objects.bulk_create(
+                [
+                    LiftSet(
+                        session=session,
+                        logged_at=now if values.get("reps") is not None else None,
+                        **values,
+                    )
+                    for values in sets
+                ]
+            )
+        return session
