@@ -322,7 +322,7 @@ class AthleteViewSet(
         return Response(self.get_serializer(athlete).data)
 
     def _feed(self, request, athlete: Athlete) -> Response:
-        path = reverse("calendar-feed", kwargs={"token": athlete.calendar_token})
+        path = reverse("workouts:calendar_feed", kwargs={"token": athlete.calendar_token})
         return Response(CalendarFeedSerializer({"url": request.build_absolute_uri(path)}).data)
 
     @extend_schema(request=None, responses={200: CalendarFeedSerializer})
