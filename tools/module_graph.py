@@ -140,7 +140,9 @@ def box_width(module: str) -> float:
 
 def layout(layers: list[Layer]) -> tuple[list[tuple[Layer, float, float]], dict[str, Box], float]:
     """Bands top to bottom, boxes left to right in rows that wrap at MAX_ROW_WIDTH."""
-    bands, boxes, y = [], {}, 0.0
+    bands: list[tuple[Layer, float, float]] = []
+    boxes: dict[str, Box] = {}
+    y = 0.0
     for layer in layers:
         rows: list[list[str]] = [[]]
         width = 0.0
@@ -150,12 +152,12 @@ def layout(layers: list[Layer]) -> tuple[list[tuple[Layer, float, float]], dict[
                 width = 0.0
             rows[-1].append(module)
             width += box_width(module) + BOX_GAP
-        height = max(
+        height: float = max(
             BAND_PAD * 2 + len(rows) * BOX_HEIGHT + (len(rows) - 1) * ROW_GAP,
             BAND_PAD * 2 + len(title_lines(layer.title)) * LINE_HEIGHT,
         )
         for index, row in enumerate(rows):
-            x = LABEL_WIDTH
+            x: float = LABEL_WIDTH
             row_y = y + BAND_PAD + index * (BOX_HEIGHT + ROW_GAP)
             for module in row:
                 boxes[module] = Box(module, x, row_y, box_width(module))
