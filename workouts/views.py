@@ -6,17 +6,30 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from athletes.access import get_athlete_for
 from athletes.models import Athlete
-from plans.domain.weeks import iso_week_name, week_bounds, week_of
-from plans.views import athlete_week_url, week_from_url
+from plans.domain.weeks import InvalidWeek, iso_week_name, parse_iso_week, week_bounds, week_of
 from workouts.forms import LiftSessionForm, LiftSetFormSet, RunSessionForm
 from workouts.models import Exercise, LiftSession, RunSession
+
+
+def week_from_url(name: str) -> date:
+    try:
+        return parse_iso_week(name)
+    except InvalidWeek as error:
+        raise Http404(str(error)) from None
+
+
+def athlete_week_url(athlete: Athlete, monday: date) -> str:
+    # The coach's week page these forms come from (a plans page): by its URL name, since pages
+    # borrow no other app's views.
+    return reverse("plans:athlete_week", args=[athlete.pk, iso_week_name(monday)])
 
 
 def _week_of(athlete: Athlete, session) -> date:
