@@ -43,7 +43,7 @@ from django.db import connection  # noqa: E402
 
 from athletes.models import Athlete  # noqa: E402
 from bench import common  # noqa: E402
-from plans.domain.weeks import iso_week_name  # noqa: E402
+from plans.domain.weeks import Week  # noqa: E402
 
 HTTPS = {"X-Forwarded-Proto": "https"}
 # High enough that no request of the run is throttled; the throttles still run.
@@ -200,7 +200,7 @@ def main(argv=None) -> None:
             if status != 200:
                 raise SystemExit(f"No token: {status} {body[:200]!r}")
             token = json.loads(body)["token"]
-            week_path = f"/api/v1/athletes/{athlete.pk}/weeks/{iso_week_name(monday)}/"
+            week_path = f"/api/v1/athletes/{athlete.pk}/weeks/{Week(monday).name}/"
             targets = {
                 "week": (week_path, token),
                 "ping": ("/api/v1/ping/", token),
@@ -234,7 +234,7 @@ def main(argv=None) -> None:
     )
     print(
         f"- week: athlete {athlete.pk} of a {args.athletes:,}-athlete roster ({args.weeks} weeks "
-        f"each), {iso_week_name(monday)} as their coach sees it: {week_bytes:,} bytes of JSON\n"
+        f"each), {Week(monday).name} as their coach sees it: {week_bytes:,} bytes of JSON\n"
     )
     print("| endpoint | requests/s | p50 | p99 | requests | non-2xx |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")

@@ -36,7 +36,7 @@ from django.urls import reverse  # noqa: E402
 
 from bench import common  # noqa: E402
 from plans import views  # noqa: E402
-from plans.domain.weeks import iso_week_name  # noqa: E402
+from plans.domain.weeks import Week  # noqa: E402
 from plans.models import WeekVerdict  # noqa: E402
 
 # Tokens differ from one render to the next; everything else must be the same.
@@ -171,14 +171,14 @@ def main(argv=None) -> None:
             )
         )
         for size in sizes:
-            results[size] = measure(results[size], iso_week_name(monday), repeats(size, args))
+            results[size] = measure(results[size], Week(monday).name, repeats(size, args))
 
     print(f"### Coach dashboard ({vendor})\n")
     print(f"- command: `{common.command()}`")
     print(
         f"- rosters of {', '.join(map(str, sizes))} athletes, {args.weeks} weeks each "
         f"(5 runs and a deadlift of 3 sets a week), bulk-inserted in {generated:.1f} s; "
-        f"the page shows {iso_week_name(monday)}; medians of {args.repeat} runs each "
+        f"the page shows {Week(monday).name}; medians of {args.repeat} runs each "
         f"({repeats(min(sizes), args)} for rosters under {SMALL} athletes), "
         "page and baseline turn about\n"
     )

@@ -223,13 +223,13 @@ def seed(athletes: int, prescribed_sets: int = 4) -> list[SeededAthlete]:
     from django.utils import timezone
 
     from athletes.models import Athlete, Coach
-    from plans.domain.weeks import iso_week_name, monday_of
+    from plans.domain.weeks import Week
     from plans.models import PlanStatus, WeeklyPlan
     from workouts.models import Exercise, LiftSession, LiftSet
 
     User = get_user_model()
     now = timezone.now()
-    monday = monday_of(now.date())
+    monday = Week.containing(now.date()).monday
     # Wednesday 17:00 UTC of this week: inside the default training window.
     start = timezone.make_aware(
         timezone.datetime.combine(monday + timedelta(days=2), timezone.datetime.min.time())
@@ -257,9 +257,7 @@ def seed(athletes: int, prescribed_sets: int = 4) -> list[SeededAthlete]:
             WeeklyPlan.objects.filter(pk=session.plan_id).update(
                 status=PlanStatus.PUBLISHED, published_at=now
             )
-            seeded.append(
-                SeededAthlete(user.username, athlete.pk, session.pk, iso_week_name(monday))
-            )
+            seeded.append(SeededAthlete(user.username, athlete.pk, session.pk, Week(monday).name))
     return seeded
 
 

@@ -26,14 +26,7 @@ from athletes.models import Athlete
 from plans import selectors, services
 from plans.domain import types as domain
 from plans.domain.rules import evaluate_week as evaluate_athlete_week
-from plans.domain.weeks import (
-    FIRST_MONDAY,
-    LAST_MONDAY,
-    InvalidWeek,
-    iso_week_name,
-    parse_iso_week,
-    week_of,
-)
+from plans.domain.weeks import FIRST_MONDAY, LAST_MONDAY, InvalidWeek, Week
 from plans.models import PlanStatus
 from web.api import Pagination, forbid
 from workouts.serializers import LiftSessionSerializer, RunSessionSerializer
@@ -137,14 +130,6 @@ class RosterScheduleSerializer(serializers.Serializer):
     results = RosterResultSerializer(many=True)
 
 
-def parse_week(name: str) -> date:
-    """A week the API can work with: an ISO week name, in the years it plans for."""
-    try:
-        return parse_iso_week(name)
-    except InvalidWeek as error:
-        raise serializers.ValidationError({"week": str(error)}) from None
-
-
 def _fix(fix: domain.Fix | None) -> dict | None:
     return None if fix is None else {"action": fix.action, "label": fix.label}
 
@@ -202,7 +187,7 @@ def week_data(
     plan = shown.plan
     return {
         "athlete": shown.athlete.pk,
-        "week": iso_week_name(shown.monday),
+        "week": Week(shown.monday).name,
         "starts_at": _timestamp(starts_at),
         "ends_at": _timestamp(ends_at),
         "time_zone": shown.athlete.time_zone,
@@ -229,10 +214,24 @@ def show_week(request, pk: int, monday: date) -> dict:
 
 # ---------------------------------------------------------------------------- views
 
-WEEK_HELP = (
-    f"ISO week from {iso_week_name(FIRST_MONDAY)} to {iso_week_name(LAST_MONDAY)}, e.g. 2026-W49"
-)
+WEEK_HELP = f"ISO week from {Week(FIRST_MONDAY)} to {Week(LAST_MONDAY)}, e.g. 2026-W49"
+# A week in the path is the `isoweek` converter's (plans/converters.py): an address naming no
+# week in the range does not exist, 404 like any other unknown address under /api/.
 WEEK_PARAMETERS = [OpenApiParameter("week", str, OpenApiParameter.PATH, description=WEEK_HELP)]
+
+
+@extend_schema_field({"type": "string", "example": "2026-W49"})
+class WeekQueryField(serializers.Field):
+    """A week in a query or a body: a `Week`, or the parser's words as the field's error (400)."""
+
+    def to_internal_value(self, data) -> Week:
+        try:
+            return Week.parse(data)
+        except InvalidWeek as error:
+            raise serializers.ValidationError(str(error)) from None
+
+    def to_representation(self, value: Week) -> str:
+        return str(value)
 
 
 class AthleteWeekView(APIView):
@@ -249,16 +248,10 @@ class AthleteWeekView(APIView):
 
 class WeekView(AthleteWeekView):
     @extend_schema(parameters=WEEK_PARAMETERS, responses={200: WeekSerializer}, tags=["weeks"])
-    def get(self, request, pk: int, week: str):
+    def get(self, request, pk: int, week: Week):
         """The week as the engine judges it: plan, sessions in start order, violations. An
         athlete sees published weeks only."""
-        try:
-            monday = parse_week(week)
-        except serializers.ValidationError:
-            # Scope first: someone else's athlete is 404 whatever the week.
-            self.athlete(request, pk)
-            raise
-        return Response(show_week(request, pk, monday))
+        return Response(show_week(request, pk, week.monday))
 
 
 class ScheduleDeadliftView(AthleteWeekView):
@@ -268,14 +261,15 @@ class ScheduleDeadliftView(AthleteWeekView):
         responses={200: ScheduledWeekSerializer},
         tags=["weeks"],
     )
-    def post(self, request, pk: int, week: str):
+    def post(self, request, pk: int, week: Week):
         """Place the week's one deadlift and prescribe its sets; twice changes nothing."""
         athlete = self.planned_by_caller(request, pk)
-        monday = parse_week(week)
         choice = ScheduleRequestSerializer(data=request.data)
         choice.is_valid(raise_exception=True)
-        result = services.schedule_deadlift(athlete=athlete, week=monday, **choice.validated_data)
-        data = show_week(request, athlete.pk, monday)
+        result = services.schedule_deadlift(
+            athlete=athlete, week=week.monday, **choice.validated_data
+        )
+        data = show_week(request, athlete.pk, week.monday)
         data["scheduling"] = {"result": result.outcome, "reason": result.reason}
         return Response(data)
 
@@ -284,12 +278,11 @@ class PublishWeekView(AthleteWeekView):
     @extend_schema(
         parameters=WEEK_PARAMETERS, request=None, responses={200: WeekSerializer}, tags=["weeks"]
     )
-    def post(self, request, pk: int, week: str):
+    def post(self, request, pk: int, week: Week):
         """Publish the week's plan: the athlete sees it from now on."""
         athlete = self.planned_by_caller(request, pk)
-        monday = parse_week(week)
-        services.publish_week(athletes=[athlete], week=monday)
-        return Response(show_week(request, athlete.pk, monday))
+        services.publish_week(athletes=[athlete], week=week.monday)
+        return Response(show_week(request, athlete.pk, week.monday))
 
 
 class ApplyFixView(AthleteWeekView):
@@ -299,14 +292,13 @@ class ApplyFixView(AthleteWeekView):
         responses={200: WeekSerializer},
         tags=["weeks"],
     )
-    def post(self, request, pk: int, week: str):
+    def post(self, request, pk: int, week: Week):
         """Apply the fix the engine suggests now for the violation `code`."""
         athlete = self.planned_by_caller(request, pk)
-        monday = parse_week(week)
         body = FixRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.apply_fix(athlete=athlete, week=monday, code=body.validated_data["code"])
-        return Response(show_week(request, athlete.pk, monday))
+        services.apply_fix(athlete=athlete, week=week.monday, code=body.validated_data["code"])
+        return Response(show_week(request, athlete.pk, week.monday))
 
 
 class ScheduleRosterView(APIView):
@@ -316,15 +308,14 @@ class ScheduleRosterView(APIView):
         responses={200: RosterScheduleSerializer},
         tags=["weeks"],
     )
-    def post(self, request, week: str):
+    def post(self, request, week: Week):
         """Schedule the deadlift for every active athlete of the coach; twice changes nothing."""
         coach = coach_for(request.user)
-        monday = parse_week(week)
         choice = ScheduleRequestSerializer(data=request.data)
         choice.is_valid(raise_exception=True)
-        results = services.schedule_roster(coach=coach, week=monday, **choice.validated_data)
+        results = services.schedule_roster(coach=coach, week=week.monday, **choice.validated_data)
         data = {
-            "week": iso_week_name(monday),
+            "week": week.name,
             "results": [
                 {
                     "athlete": r.athlete.pk,
@@ -340,7 +331,7 @@ class ScheduleRosterView(APIView):
 
 
 class ViolationQuerySerializer(serializers.Serializer):
-    week = serializers.CharField(required=False, max_length=20, help_text=WEEK_HELP)
+    week = WeekQueryField(required=False, help_text=WEEK_HELP)
     severity = serializers.ChoiceField(choices=[s.value for s in domain.Severity], required=False)
 
 
@@ -358,12 +349,11 @@ class ViolationsView(APIView):
         coach = coach_for(request.user)
         query = ViolationQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        name = query.validated_data.get("week")
-        monday = parse_week(name) if name else week_of(services.clock(), coach.tz)
+        week = query.validated_data.get("week") or Week.of(services.clock(), coach.tz)
         severity = query.validated_data.get("severity")
         rows = [
-            {"athlete": report.athlete.pk, "week": iso_week_name(monday), **_violation(v)}
-            for report in services.evaluate_roster(coach=coach, week=monday)
+            {"athlete": report.athlete.pk, "week": week.name, **_violation(v)}
+            for report in services.evaluate_roster(coach=coach, week=week.monday)
             for v in report.violations
             if severity is None or v.severity == severity
         ]

@@ -4,7 +4,7 @@ from django.urls import path
 
 from plans import api
 
-WEEK = "athletes/<int:pk>/weeks/<str:week>/"
+WEEK = "athletes/<int:pk>/weeks/<isoweek:week>/"
 
 urlpatterns = [
     path(WEEK, api.WeekView.as_view(), name="week"),
@@ -12,7 +12,7 @@ urlpatterns = [
     path(f"{WEEK}publish/", api.PublishWeekView.as_view(), name="publish-week"),
     path(f"{WEEK}apply-fix/", api.ApplyFixView.as_view(), name="apply-fix"),
     path(
-        "weeks/<str:week>/schedule-roster/",
+        "weeks/<isoweek:week>/schedule-roster/",
         api.ScheduleRosterView.as_view(),
         name="schedule-roster",
     ),

@@ -1,20 +1,33 @@
 from django import forms
 
-from plans.domain.weeks import InvalidWeek, parse_iso_week
+from plans.domain.weeks import InvalidWeek, Week
 
 
-class WeekJumpForm(forms.Form):
-    week = forms.CharField(
-        label="ISO week",
-        max_length=8,
-        widget=forms.TextInput(attrs={"placeholder": "2026-W49", "size": 9}),
-    )
+class WeekField(forms.Field):
+    """An ISO week typed or posted in a form, e.g. `2026-W49`: cleaned to a `Week`, or the
+    parser's own words as the field's error (the page answers 400)."""
 
-    def clean_week(self):
+    widget = forms.TextInput(attrs={"placeholder": "2026-W49", "size": 9})
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**{"label": "ISO week", **kwargs})
+
+    def to_python(self, value) -> Week | None:
+        if value in self.empty_values:
+            return None
         try:
-            return parse_iso_week(self.cleaned_data["week"])
+            return Week.parse(value)
         except InvalidWeek as error:
-            raise forms.ValidationError(str(error)) from None
+            raise forms.ValidationError(str(error), code="invalid") from None
+
+    def prepare_value(self, value) -> str:
+        return str(value) if isinstance(value, Week) else value
+
+
+class WeekForm(forms.Form):
+    """The week a dashboard form works on: the jump box (GET) and the roster buttons (POST)."""
+
+    week = WeekField()
 
 
 class CoachNoteForm(forms.Form):

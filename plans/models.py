@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from plans.domain.weeks import iso_week_name, week_of
+from plans.domain.weeks import Week, week_of
 
 
 class PlanStatus(models.TextChoices):
@@ -50,7 +50,7 @@ class WeeklyPlan(models.Model):
 
     @property
     def iso_week(self) -> str:
-        return iso_week_name(self.week_start)
+        return Week(self.week_start).name
 
     @property
     def is_published(self) -> bool:
@@ -94,4 +94,4 @@ class WeekVerdict(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.athlete_id} {iso_week_name(self.week_start)} at {self.revision}"
+        return f"{self.athlete_id} {Week(self.week_start).name} at {self.revision}"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from athletes.models import Athlete
 from plans.domain.prescription import estimate_e1rm
-from plans.domain.weeks import iso_week_name, week_bounds, week_of
+from plans.domain.weeks import Week, week_bounds, week_of
 from plans.selectors import to_domain_set
 from workouts.models import Exercise, LiftSession, LiftSet, RunSession, SessionStatus
 
@@ -23,7 +23,7 @@ class WeekPoint:
 
     @property
     def name(self) -> str:
-        return iso_week_name(self.monday)
+        return Week(self.monday).name
 
     @property
     def short_name(self) -> str:

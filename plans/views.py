@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -15,32 +15,24 @@ from django.views.decorators.http import require_GET, require_POST
 from athletes.access import athletes_for, coach_for, get_athlete_for
 from athletes.models import Athlete, Coach
 from plans import presentation, services, verdicts
-from plans.domain.weeks import InvalidWeek, iso_week_name, monday_of, parse_iso_week
-from plans.forms import CoachNoteForm, WeekJumpForm
+from plans.domain.weeks import Week
+from plans.forms import CoachNoteForm, WeekForm
 from plans.models import PlanStatus, WeeklyPlan
 from plans.progress import athlete_progress
 from plans.services import ServiceError
 from workouts.services import copy_runs_from_previous_week
 
 
-def this_week(tz) -> date:
-    return monday_of(services.clock().astimezone(tz).date())
+def this_week(tz) -> Week:
+    return Week.of(services.clock(), tz)
 
 
-def week_from_url(name: str) -> date:
-    """A page addressed by a week that is not one does not exist: 404."""
-    try:
-        return parse_iso_week(name)
-    except InvalidWeek as error:
-        raise Http404(str(error)) from None
+def athlete_week_url(athlete: Athlete, week: Week) -> str:
+    return reverse("plans:athlete_week", args=[athlete.pk, week])
 
 
-def athlete_week_url(athlete: Athlete, monday: date) -> str:
-    return reverse("plans:athlete_week", args=[athlete.pk, iso_week_name(monday)])
-
-
-def dashboard_url(monday: date, **params: str) -> str:
-    query = {"week": iso_week_name(monday), **{k: v for k, v in params.items() if v}}
+def dashboard_url(week: Week, **params: str) -> str:
+    query = {"week": week.name, **{k: v for k, v in params.items() if v}}
     return f"{reverse('plans:dashboard')}?{urlencode(query)}"
 
 
@@ -65,14 +57,15 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     coach = coach_for(request.user)
-    jump = WeekJumpForm(request.GET or None)
-    monday = this_week(coach.tz)
+    jump = WeekForm(request.GET or None)
+    week = this_week(coach.tz)
     bad_week = "week" in request.GET and not jump.is_valid()
     if bad_week:
         # This week's page with the form's message, answered as the bad request it was.
         messages.error(request, " ".join(jump.errors.get("week", [])))
     elif "week" in request.GET:
-        monday = jump.cleaned_data["week"]
+        week = jump.cleaned_data["week"]
+    monday = week.monday
     sort = request.GET.get("sort") if request.GET.get("sort") in ("name", "severity") else "name"
     errors_only = request.GET.get("errors") == "1"
 
@@ -90,43 +83,41 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "nav": "dashboard",
             "coach": coach,
             "monday": monday,
-            "week_name": iso_week_name(monday),
-            "sunday": monday + timedelta(days=6),
-            "is_this_week": monday == this_week(coach.tz),
-            "prev_url": dashboard_url(monday - timedelta(days=7), **keep),
-            "next_url": dashboard_url(monday + timedelta(days=7), **keep),
+            "week_name": week.name,
+            "sunday": week.sunday,
+            "is_this_week": week == this_week(coach.tz),
+            "prev_url": dashboard_url(week.previous, **keep),
+            "next_url": dashboard_url(week.next, **keep),
             "this_week_url": dashboard_url(this_week(coach.tz), **keep),
-            "sort_name_url": dashboard_url(monday, errors=keep["errors"]),
-            "sort_severity_url": dashboard_url(monday, sort="severity", errors=keep["errors"]),
-            "errors_url": dashboard_url(monday, sort=keep["sort"], errors="1"),
-            "all_url": dashboard_url(monday, sort=keep["sort"]),
+            "sort_name_url": dashboard_url(week, errors=keep["errors"]),
+            "sort_severity_url": dashboard_url(week, sort="severity", errors=keep["errors"]),
+            "errors_url": dashboard_url(week, sort=keep["sort"], errors="1"),
+            "all_url": dashboard_url(week, sort=keep["sort"]),
             "rows": rows,
             "summary": summary,
             "sort": sort,
             "errors_only": errors_only,
-            "jump": jump
-            if jump.is_bound
-            else WeekJumpForm(initial={"week": iso_week_name(monday)}),
+            "jump": jump if jump.is_bound else WeekForm(initial={"week": week}),
         },
         status=400 if bad_week else 200,
     )
 
 
-def _posted_week(request: HttpRequest) -> date:
-    """A form that posts a week that is not one is a bad request: 400."""
-    try:
-        return parse_iso_week(request.POST.get("week", ""))
-    except InvalidWeek as error:
-        raise BadRequest(str(error)) from None
+def _posted_week(request: HttpRequest) -> Week:
+    """The week a dashboard button posts; one that is not a week is a bad request: 400."""
+    form = WeekForm(request.POST)
+    if not form.is_valid():
+        raise BadRequest(" ".join(form.errors["week"]))
+    return form.cleaned_data["week"]
 
 
 @login_required
 @require_POST
 def schedule_roster(request: HttpRequest) -> HttpResponse:
     coach = coach_for(request.user)
-    monday = _posted_week(request)
+    week = _posted_week(request)
     try:
-        results = services.schedule_roster(coach=coach, week=monday)
+        results = services.schedule_roster(coach=coach, week=week.monday)
     except ServiceError as error:
         messages.error(request, str(error))
     else:
@@ -134,26 +125,27 @@ def schedule_roster(request: HttpRequest) -> HttpResponse:
         no_slot = [r for r in results if r.outcome == "no_slot"]
         messages.success(
             request,
-            f"Scheduled {iso_week_name(monday)}: {len(changed)} changed, "
+            f"Scheduled {week}: {len(changed)} changed, "
             f"{len(results) - len(changed) - len(no_slot)} already in place.",
         )
         for result in no_slot:
             messages.warning(request, f"{result.athlete}: {result.reason}")
-    return redirect(dashboard_url(monday))
+    return redirect(dashboard_url(week))
 
 
 @login_required
 @require_POST
 def publish_drafts(request: HttpRequest) -> HttpResponse:
     athletes = athletes_for(request.user)
-    monday = _posted_week(request)
+    week = _posted_week(request)
+    monday = week.monday
     # Only the drafts: an athlete with no plan this week gets no empty published week.
     drafted = list(
         athletes.filter(plans__week_start=monday, plans__status=PlanStatus.DRAFT).distinct()
     )
     count = services.publish_week(athletes=drafted, week=monday) if drafted else 0
     messages.success(request, f"Published {count} draft plan{'s' if count != 1 else ''}.")
-    return redirect(dashboard_url(monday))
+    return redirect(dashboard_url(week))
 
 
 # ---------------------------------------------------------------------------- athlete week
@@ -174,7 +166,7 @@ def _week_context(athlete: Athlete, monday: date) -> dict:
         "athlete": athlete,
         "monday": monday,
         "sunday": monday + timedelta(days=6),
-        "week_name": iso_week_name(monday),
+        "week_name": Week(monday).name,
         "report": report,
         "plan": plan,
         "columns": presentation.day_columns(report, now=now),
@@ -189,47 +181,46 @@ def _week_context(athlete: Athlete, monday: date) -> dict:
 
 @login_required
 @require_GET
-def athlete_week(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+def athlete_week(request: HttpRequest, pk: int, week: Week) -> HttpResponse:
     athlete = get_athlete_for(request.user, pk)
-    monday = week_from_url(week)
-    context = _week_context(athlete, monday)
+    context = _week_context(athlete, week.monday)
     context.update(
         nav="dashboard",
-        prev_url=athlete_week_url(athlete, monday - timedelta(days=7)),
-        next_url=athlete_week_url(athlete, monday + timedelta(days=7)),
-        dashboard_url=dashboard_url(monday),
+        prev_url=athlete_week_url(athlete, week.previous),
+        next_url=athlete_week_url(athlete, week.next),
+        dashboard_url=dashboard_url(week),
     )
     return render(request, "plans/athlete_week.html", context)
 
 
-def _week_done(request: HttpRequest, athlete: Athlete, monday: date) -> HttpResponse:
+def _week_done(request: HttpRequest, athlete: Athlete, week: Week) -> HttpResponse:
     """After a change: htmx gets the refreshed week body, a plain POST a redirect to the page."""
     if request.htmx:
-        return render(request, "plans/_week_body.html", _week_context(athlete, monday))
-    return redirect(athlete_week_url(athlete, monday))
+        return render(request, "plans/_week_body.html", _week_context(athlete, week.monday))
+    return redirect(athlete_week_url(athlete, week))
 
 
 @login_required
 @require_POST
-def apply_fix(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+def apply_fix(request: HttpRequest, pk: int, week: Week) -> HttpResponse:
     athlete = get_athlete_for(request.user, pk)
-    monday = week_from_url(week)
     try:
-        label = services.apply_fix(athlete=athlete, week=monday, code=request.POST.get("code", ""))
+        label = services.apply_fix(
+            athlete=athlete, week=week.monday, code=request.POST.get("code", "")
+        )
     except ServiceError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"Done: {label}.")
-    return _week_done(request, athlete, monday)
+    return _week_done(request, athlete, week)
 
 
 @login_required
 @require_POST
-def schedule_deadlift(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+def schedule_deadlift(request: HttpRequest, pk: int, week: Week) -> HttpResponse:
     athlete = get_athlete_for(request.user, pk)
-    monday = week_from_url(week)
     try:
-        result = services.schedule_deadlift(athlete=athlete, week=monday)
+        result = services.schedule_deadlift(athlete=athlete, week=week.monday)
     except ServiceError as error:
         messages.error(request, str(error))
     else:
@@ -237,38 +228,35 @@ def schedule_deadlift(request: HttpRequest, pk: int, week: str) -> HttpResponse:
         messages.add_message(
             request, level, f"Deadlift {result.outcome.replace('_', ' ')}: {result.reason}"
         )
-    return _week_done(request, athlete, monday)
+    return _week_done(request, athlete, week)
 
 
 @login_required
 @require_POST
-def copy_runs(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+def copy_runs(request: HttpRequest, pk: int, week: Week) -> HttpResponse:
     athlete = get_athlete_for(request.user, pk)
-    monday = week_from_url(week)
-    copied = copy_runs_from_previous_week(athlete=athlete, week=monday)
+    copied = copy_runs_from_previous_week(athlete=athlete, week=week.monday)
     messages.success(request, f"Copied {copied} run{'s' if copied != 1 else ''} from last week.")
-    return _week_done(request, athlete, monday)
+    return _week_done(request, athlete, week)
 
 
 @login_required
 @require_POST
-def publish(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+def publish(request: HttpRequest, pk: int, week: Week) -> HttpResponse:
     athlete = get_athlete_for(request.user, pk)
-    monday = week_from_url(week)
-    services.publish_week(athletes=[athlete], week=monday)
-    messages.success(request, f"Published {iso_week_name(monday)} for {athlete}.")
-    return _week_done(request, athlete, monday)
+    services.publish_week(athletes=[athlete], week=week.monday)
+    messages.success(request, f"Published {week} for {athlete}.")
+    return _week_done(request, athlete, week)
 
 
 @login_required
 @require_POST
-def save_note(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+def save_note(request: HttpRequest, pk: int, week: Week) -> HttpResponse:
     athlete = get_athlete_for(request.user, pk)
-    monday = week_from_url(week)
     form = CoachNoteForm(request.POST)
     saved = form.is_valid()
     if saved:
-        plan, _ = WeeklyPlan.objects.get_or_create(athlete=athlete, week_start=monday)
+        plan, _ = WeeklyPlan.objects.get_or_create(athlete=athlete, week_start=week.monday)
         plan.coach_note = form.cleaned_data["coach_note"]
         plan.save(update_fields=["coach_note"])
     if request.htmx:
@@ -277,7 +265,7 @@ def save_note(request: HttpRequest, pk: int, week: str) -> HttpResponse:
             "plans/_note.html",
             {
                 "athlete": athlete,
-                "week_name": iso_week_name(monday),
+                "week_name": week.name,
                 "note_form": form,
                 "saved": saved,
             },
@@ -288,7 +276,7 @@ def save_note(request: HttpRequest, pk: int, week: str) -> HttpResponse:
         messages.error(
             request, "The note was not saved: " + " ".join(form.errors.get("coach_note", []))
         )
-    return redirect(athlete_week_url(athlete, monday))
+    return redirect(athlete_week_url(athlete, week))
 
 
 # ---------------------------------------------------------------------------- progress
@@ -298,7 +286,7 @@ def save_note(request: HttpRequest, pk: int, week: str) -> HttpResponse:
 @require_GET
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     athlete = get_athlete_for(request.user, pk)
-    data = athlete_progress(athlete=athlete, last_week=this_week(athlete.tz))
+    data = athlete_progress(athlete=athlete, last_week=this_week(athlete.tz).monday)
     return render(
         request, "plans/progress.html", {"nav": "roster", "athlete": athlete, "progress": data}
     )

@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from athletes.forms import AthleteForm
-from plans.domain.weeks import FIRST_MONDAY, LAST_MONDAY, iso_week_name
+from plans.domain.weeks import FIRST_MONDAY, LAST_MONDAY, Week
 from plans.models import WeekVerdict
 from tests.api.conftest import World, client_for
 from tests.workouts import phone_data
@@ -179,7 +179,10 @@ def test_a_week_out_of_range_in_a_query_or_form_is_400(world, coach_page, week):
 
 
 @pytest.mark.parametrize("week", ["9999-W52", "0001-W01", "2100-W01"])
-def test_a_week_out_of_range_on_the_api_is_400(world, week):
+def test_a_week_out_of_range_on_the_api_is_404_in_the_path_and_400_in_the_query(world, week):
+    # In the path the week names the resource: no such week, no such address (the isoweek
+    # converter), the API's JSON 404 as for any unknown address. In the query it is a value the
+    # caller sent: 400 on the field, in the parser's words.
     client = client_for(world.coach.user)
     pk = world.athlete.pk
     before = snapshot()
@@ -187,12 +190,15 @@ def test_a_week_out_of_range_on_the_api_is_400(world, week):
         ("get", f"/api/v1/athletes/{pk}/weeks/{week}/"),
         ("post", f"/api/v1/athletes/{pk}/weeks/{week}/schedule-deadlift/"),
         ("post", f"/api/v1/athletes/{pk}/weeks/{week}/publish/"),
+        ("post", f"/api/v1/athletes/{pk}/weeks/{week}/apply-fix/"),
         ("post", f"/api/v1/weeks/{week}/schedule-roster/"),
-        ("get", f"/api/v1/violations/?week={week}"),
     ]:
         response = client.get(url) if method == "get" else client.post(url, {}, format="json")
-        assert response.status_code == 400, url
-        assert response.json() == {"week": "Give a week between 2000 and 2099."}, url
+        assert response.status_code == 404, url
+        assert response.json() == {"detail": "No such endpoint."}, url
+    response = client.get(f"/api/v1/violations/?week={week}")
+    assert response.status_code == 400
+    assert response.json() == {"week": ["Give a week between 2000 and 2099."]}
     assert snapshot() == before
 
 
@@ -205,7 +211,7 @@ def test_a_week_out_of_range_stops_the_command(world):
 
 @pytest.mark.parametrize("monday", [FIRST_MONDAY, LAST_MONDAY], ids=["first", "last"])
 def test_the_first_and_the_last_week_of_the_range_are_pages(world, phone, coach_page, monday):
-    week = iso_week_name(monday)
+    week = Week(monday).name
     assert week in ("2000-W01", "2099-W53")
     pk = world.athlete.pk
     assert phone.get(f"/me/week/{week}/").status_code == 200

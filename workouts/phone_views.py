@@ -35,11 +35,8 @@ from plans.domain.errors import Conflict, ServiceError
 from plans.domain.weeks import (
     FIRST_YEAR,
     LAST_YEAR,
-    InvalidWeek,
+    Week,
     in_planned_years,
-    iso_week_name,
-    monday_of,
-    parse_iso_week,
     week_bounds,
     week_of,
 )
@@ -123,17 +120,11 @@ def today(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def week(request: HttpRequest, week: str | None = None) -> HttpResponse:
+def week(request: HttpRequest, week: Week | None = None) -> HttpResponse:
     athlete = athlete_of(request.user)
-    if week is None:
-        monday = monday_of(_today(athlete))
-    else:
-        try:
-            monday = parse_iso_week(week)
-        except InvalidWeek as error:
-            raise Http404(str(error)) from None
-    start, end = week_bounds(monday, athlete.tz)
-    days: dict[date, list] = {monday + timedelta(days=n): [] for n in range(7)}
+    week = week or Week.containing(_today(athlete))
+    start, end = week.bounds(athlete.tz)
+    days: dict[date, list] = {day: [] for day in week.days}
     for session in _sessions_between(request.user, start, end):
         days[session.start.astimezone(athlete.tz).date()].append(session)
     return _phone(
@@ -141,14 +132,14 @@ def week(request: HttpRequest, week: str | None = None) -> HttpResponse:
         "phone/week.html",
         athlete,
         nav="week",
-        monday=monday,
-        week_name=iso_week_name(monday),
+        monday=week.monday,
+        week_name=week.name,
         days=days.items(),
         today=_today(athlete),
         # An athlete sees only published weeks: an empty page says why rather than "rest week".
         has_sessions=any(days.values()),
-        prev_url=reverse("workouts:phone_week", args=[iso_week_name(monday - timedelta(7))]),
-        next_url=reverse("workouts:phone_week", args=[iso_week_name(monday + timedelta(7))]),
+        prev_url=reverse("workouts:phone_week", args=[week.previous]),
+        next_url=reverse("workouts:phone_week", args=[week.next]),
     )
 
 
@@ -432,7 +423,7 @@ def run_session(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def history(request: HttpRequest) -> HttpResponse:
     athlete = athlete_of(request.user)
-    this_monday = monday_of(_today(athlete))
+    this_monday = Week.containing(_today(athlete)).monday
     progress = athlete_progress(athlete=athlete, last_week=this_monday)
     first_monday = this_monday - timedelta(weeks=RECENT_WEEKS - 1)
     start, _ = week_bounds(first_monday, athlete.tz)
@@ -447,7 +438,7 @@ def history(request: HttpRequest) -> HttpResponse:
         nav="history",
         progress=progress,
         e1rm_weeks=[p for p in reversed(progress.weeks) if p.e1rm_kg is not None],
-        recent=[(iso_week_name(monday), sessions) for monday, sessions in weeks.items()],
+        recent=[(Week(monday).name, sessions) for monday, sessions in weeks.items()],
     )
 
 

@@ -5,11 +5,11 @@ from workouts import calendar, phone_views, views
 app_name = "workouts"
 
 urlpatterns = [
-    path("athletes/<int:pk>/week/<str:week>/runs/add/", views.run_add, name="run_add"),
+    path("athletes/<int:pk>/week/<isoweek:week>/runs/add/", views.run_add, name="run_add"),
     path("athletes/<int:pk>/runs/<int:session_pk>/", views.run_edit, name="run_edit"),
     path("athletes/<int:pk>/runs/<int:session_pk>/delete/", views.run_delete, name="run_delete"),
     path(
-        "athletes/<int:pk>/week/<str:week>/deadlift/add/",
+        "athletes/<int:pk>/week/<isoweek:week>/deadlift/add/",
         views.deadlift_add,
         name="deadlift_add",
     ),
@@ -22,7 +22,7 @@ urlpatterns = [
     # The athlete's phone pages.
     path("me/", phone_views.today, name="phone_today"),
     path("me/week/", phone_views.week, name="phone_this_week"),
-    path("me/week/<str:week>/", phone_views.week, name="phone_week"),
+    path("me/week/<isoweek:week>/", phone_views.week, name="phone_week"),
     path("me/lifts/<int:pk>/", phone_views.lift_session, name="phone_lift"),
     path("me/lifts/<int:pk>/sets/", phone_views.log_set_view, name="phone_log_set"),
     path("me/lifts/<int:pk>/sets/<int:set_pk>/", phone_views.edit_set, name="phone_edit_set"),

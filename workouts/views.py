@@ -1,12 +1,10 @@
 """Adding, editing and deleting an athlete's runs and lifts from the coach's week page. Each view
 goes through athletes.access first; forms are read in the athlete's time zone."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,37 +12,30 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from athletes.access import get_athlete_for
 from athletes.models import Athlete
-from plans.domain.weeks import InvalidWeek, iso_week_name, parse_iso_week, week_bounds, week_of
+from plans.domain.weeks import Week
 from workouts.forms import LiftSessionForm, LiftSetFormSet, RunSessionForm
 from workouts.models import Exercise, LiftSession, RunSession
 
 
-def week_from_url(name: str) -> date:
-    try:
-        return parse_iso_week(name)
-    except InvalidWeek as error:
-        raise Http404(str(error)) from None
-
-
-def athlete_week_url(athlete: Athlete, monday: date) -> str:
+def athlete_week_url(athlete: Athlete, week: Week) -> str:
     # The coach's week page these forms come from (a plans page): by its URL name, since pages
     # borrow no other app's views.
-    return reverse("plans:athlete_week", args=[athlete.pk, iso_week_name(monday)])
+    return reverse("plans:athlete_week", args=[athlete.pk, week])
 
 
-def _week_of(athlete: Athlete, session) -> date:
-    return week_of(session.start, athlete.tz)
+def _week_of(athlete: Athlete, session) -> Week:
+    return Week.of(session.start, athlete.tz)
 
 
-def _render(request, template, athlete, monday, **context) -> HttpResponse:
+def _render(request, template, athlete, week, **context) -> HttpResponse:
     return render(
         request,
         template,
         {
             "nav": "dashboard",
             "athlete": athlete,
-            "week_name": iso_week_name(monday),
-            "back_url": athlete_week_url(athlete, monday),
+            "week_name": week.name,
+            "back_url": athlete_week_url(athlete, week),
             **context,
         },
         status=400 if request.method == "POST" else 200,
@@ -56,10 +47,9 @@ def _render(request, template, athlete, monday, **context) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def run_add(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+def run_add(request: HttpRequest, pk: int, week: Week) -> HttpResponse:
     athlete = get_athlete_for(request.user, pk)
-    monday = week_from_url(week)
-    return _run_form(request, athlete, monday, RunSession(athlete=athlete))
+    return _run_form(request, athlete, week, RunSession(athlete=athlete))
 
 
 @login_required
@@ -70,17 +60,17 @@ def run_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
     return _run_form(request, athlete, _week_of(athlete, run), run)
 
 
-def _run_form(request, athlete: Athlete, monday: date, run: RunSession) -> HttpResponse:
+def _run_form(request, athlete: Athlete, week: Week, run: RunSession) -> HttpResponse:
     with timezone.override(athlete.tz):
-        bounds = week_bounds(monday, athlete.tz)
+        bounds = week.bounds(athlete.tz)
         data = request.POST if request.method == "POST" else None
         form = RunSessionForm(data, instance=run, week_bounds=bounds)
         if data is not None and form.is_valid():
             adding = run.pk is None
             form.save()
             messages.success(request, f"{'Added' if adding else 'Saved'} the {form.instance}.")
-            return redirect(athlete_week_url(athlete, monday))
-        return _render(request, "workouts/run_form.html", athlete, monday, form=form, session=run)
+            return redirect(athlete_week_url(athlete, week))
+        return _render(request, "workouts/run_form.html", athlete, week, form=form, session=run)
 
 
 @login_required
@@ -88,10 +78,10 @@ def _run_form(request, athlete: Athlete, monday: date, run: RunSession) -> HttpR
 def run_delete(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
     athlete = get_athlete_for(request.user, pk)
     run = get_object_or_404(RunSession, pk=session_pk, athlete=athlete)
-    monday = _week_of(athlete, run)
+    week = _week_of(athlete, run)
     run.delete()
     messages.success(request, "Run deleted.")
-    return redirect(athlete_week_url(athlete, monday))
+    return redirect(athlete_week_url(athlete, week))
 
 
 # ---------------------------------------------------------------------------- lifts
@@ -99,10 +89,9 @@ def run_delete(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def deadlift_add(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+def deadlift_add(request: HttpRequest, pk: int, week: Week) -> HttpResponse:
     athlete = get_athlete_for(request.user, pk)
-    monday = week_from_url(week)
-    return _lift_form(request, athlete, monday, LiftSession(athlete=athlete))
+    return _lift_form(request, athlete, week, LiftSession(athlete=athlete))
 
 
 @login_required
@@ -113,9 +102,9 @@ def deadlift_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpRespons
     return _lift_form(request, athlete, _week_of(athlete, lift), lift)
 
 
-def _lift_form(request, athlete: Athlete, monday: date, lift: LiftSession) -> HttpResponse:
+def _lift_form(request, athlete: Athlete, week: Week, lift: LiftSession) -> HttpResponse:
     with timezone.override(athlete.tz):
-        bounds = week_bounds(monday, athlete.tz)
+        bounds = week.bounds(athlete.tz)
         data = request.POST if request.method == "POST" else None
         form = LiftSessionForm(
             data, instance=lift, week_bounds=bounds, initial={"exercise": Exercise.DEADLIFT}
@@ -136,12 +125,12 @@ def _lift_form(request, athlete: Athlete, monday: date, lift: LiftSession) -> Ht
                         next_order += 1
                     lift_set.save()
             messages.success(request, f"{'Added' if adding else 'Saved'} the {form.instance}.")
-            return redirect(athlete_week_url(athlete, monday))
+            return redirect(athlete_week_url(athlete, week))
         return _render(
             request,
             "workouts/lift_form.html",
             athlete,
-            monday,
+            week,
             form=form,
             sets=sets,
             session=lift,
@@ -153,7 +142,7 @@ def _lift_form(request, athlete: Athlete, monday: date, lift: LiftSession) -> Ht
 def deadlift_delete(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
     athlete = get_athlete_for(request.user, pk)
     lift = get_object_or_404(LiftSession, pk=session_pk, athlete=athlete)
-    monday = _week_of(athlete, lift)
+    week = _week_of(athlete, lift)
     lift.delete()
     messages.success(request, "Lift session deleted.")
-    return redirect(athlete_week_url(athlete, monday))
+    return redirect(athlete_week_url(athlete, week))

@@ -2,6 +2,7 @@
 time zone into aware instants, and aware instants back into local days."""
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,29 +32,73 @@ class InvalidWeek(ValueError):
     `2026-W54`, `2026-49`, `abc` or `9999-W52`."""
 
 
-def parse_iso_week(name: str) -> date:
-    """Return the Monday of the ISO week named like `2026-W49`. The one parser of week names:
-    the pages map its error to 404 (a week in the address) or 400 (a form or query value),
-    the API to 400 and the commands to CommandError."""
-    match = _ISO_WEEK.match(name.strip()) if isinstance(name, str) else None
-    if match is None:
-        raise InvalidWeek(f"'{name}' is not an ISO week; write it like 2026-W49.")
-    year, week = int(match[1]), int(match[2])
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise InvalidWeek(f"Give a week between {FIRST_YEAR} and {LAST_YEAR}.")
-    try:
-        return date.fromisocalendar(year, week, 1)
-    except ValueError:
-        raise InvalidWeek(f"{year} has no ISO week {week:02d}.") from None
+@dataclass(frozen=True, order=True, slots=True)
+class Week:
+    """An ISO week, Monday to Sunday, named like `2026-W49` (its str). Weeks compare and sort
+    by their Monday. Built from a name (`Week.parse`, the one parser of week names), a day in it
+    (`Week.containing`) or an instant and a time zone (`Week.of`); `Week(monday)` itself takes
+    only a Monday. The read model works in Mondays (`week.monday`)."""
 
+    monday: date
 
-def iso_week_name(monday: date) -> str:
-    year, week, _ = monday.isocalendar()
-    return f"{year}-W{week:02d}"
+    def __post_init__(self) -> None:
+        if type(self.monday) is not date or self.monday.weekday() != 0:
+            raise ValueError(f"A week starts on a Monday, not on {self.monday!r}.")
 
+    @classmethod
+    def parse(cls, name: str) -> "Week":
+        """The week named like `2026-W49`, in the years Ironstride plans for: the canonical
+        name only (upper-case W, two-digit week), blanks around it ignored. Every edge maps its
+        error once: the path converter to 404 (plans/converters.py), the form and query fields
+        to 400 (plans/forms.py, plans/api.py), the command to CommandError."""
+        match = _ISO_WEEK.match(name.strip()) if isinstance(name, str) else None
+        if match is None:
+            shown = name if len(str(name)) <= 20 else f"{str(name)[:20]}…"  # not echoed whole
+            raise InvalidWeek(f"'{shown}' is not an ISO week; write it like 2026-W49.")
+        year, week = int(match[1]), int(match[2])
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise InvalidWeek(f"Give a week between {FIRST_YEAR} and {LAST_YEAR}.")
+        try:
+            return cls(date.fromisocalendar(year, week, 1))
+        except ValueError:
+            raise InvalidWeek(f"{year} has no ISO week {week:02d}.") from None
 
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
+    @classmethod
+    def containing(cls, day: date) -> "Week":
+        return cls(day - timedelta(days=day.weekday()))
+
+    @classmethod
+    def of(cls, moment: datetime, tz: ZoneInfo) -> "Week":
+        """The athlete's local week an aware instant falls in."""
+        return cls.containing(local_day(moment, tz))
+
+    @property
+    def name(self) -> str:
+        year, week, _ = self.monday.isocalendar()
+        return f"{year}-W{week:02d}"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+    @property
+    def days(self) -> tuple[date, ...]:
+        return tuple(self.monday + timedelta(days=n) for n in range(7))
+
+    @property
+    def previous(self) -> "Week":
+        return Week(self.monday - timedelta(days=7))
+
+    @property
+    def next(self) -> "Week":
+        return Week(self.monday + timedelta(days=7))
+
+    def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
+        """Aware [start, end) of the week in the athlete's zone (week_bounds)."""
+        return week_bounds(self.monday, tz)
 
 
 def local_day(moment: datetime, tz: ZoneInfo) -> date:
@@ -70,13 +115,15 @@ def local_midnight(day: date, tz: ZoneInfo) -> datetime:
 
 
 def week_bounds(monday: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """Aware [start, end) of the week: Monday 00:00 to the next Monday 00:00, local time."""
+    """Aware [start, end) of the week: Monday 00:00 to the next Monday 00:00, local time. The
+    read model's form of `Week.bounds`: it works in Mondays."""
     return local_midnight(monday, tz), local_midnight(monday + timedelta(days=7), tz)
 
 
 def week_of(moment: datetime, tz: ZoneInfo) -> date:
-    """The Monday of the local week an aware instant falls in."""
-    return monday_of(local_day(moment, tz))
+    """The Monday of the local week an aware instant falls in: `Week.of` for the read model,
+    which works in Mondays."""
+    return Week.of(moment, tz).monday
 
 
 def e1rm_lookback_start(monday: date, tz: ZoneInfo) -> datetime:

@@ -19,7 +19,7 @@ from plans.api import (
     WeekSerializer,
     _violation,
 )
-from plans.domain.weeks import iso_week_name
+from plans.domain.weeks import Week
 from plans.models import PlanStatus, WeeklyPlan
 from plans.selectors import (
     _LIFTS_AND_SETS_IN_RANGE,
@@ -60,7 +60,7 @@ def serialized_week(athlete, monday) -> bytes:
     plan = loaded.plan
     data = {
         "athlete": athlete.pk,
-        "week": iso_week_name(monday),
+        "week": Week(monday).name,
         "starts_at": starts_at,
         "ends_at": ends_at,
         "time_zone": athlete.time_zone,
@@ -197,10 +197,12 @@ def test_the_columns_read_are_the_documented_fields_in_their_order():
     assert list(LIFT_SET_COLUMNS) == LiftSetSerializer.Meta.fields
 
 
-def test_a_bad_week_of_someone_elses_athlete_is_404_not_400(world):
+def test_a_bad_week_is_404_for_any_athlete_so_it_tells_nothing(world):
     client = client_for(world.coach.user)
-    assert client.get(week_url(world.stranger, "abc")).status_code == 404
-    assert client.get(week_url(world.athlete, "abc")).status_code == 400
+    for athlete in (world.stranger, world.athlete):
+        response = client.get(f"/api/v1/athletes/{athlete.pk}/weeks/abc/")
+        assert response.status_code == 404
+        assert response.json() == {"detail": "No such endpoint."}
     assert client.get(week_url(world.stranger)).status_code == 404
 
 

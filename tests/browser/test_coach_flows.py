@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from athletes.models import Athlete, Coach
 from plans import services
 from plans.domain.rules import RULES
-from plans.domain.weeks import monday_of, week_bounds
+from plans.domain.weeks import Week, week_bounds
 from workouts.models import Exercise, LiftSession
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,7 +46,7 @@ def demo(page: Page, on_a_monday) -> Page:
 
 
 def this_weeks_deadlifts(athlete: Athlete) -> list[LiftSession]:
-    monday = monday_of(timezone.now().astimezone(athlete.tz).date())
+    monday = Week.of(timezone.now(), athlete.tz).monday
     start, end = week_bounds(monday, athlete.tz)
     return list(
         LiftSession.objects.filter(
@@ -58,7 +58,7 @@ def this_weeks_deadlifts(athlete: Athlete) -> list[LiftSession]:
 def fixable_error() -> tuple[Athlete, str]:
     """The demo athlete whose only error this week has a fix."""
     coach = Coach.objects.get()
-    monday = monday_of(timezone.now().astimezone(coach.tz).date())
+    monday = Week.of(timezone.now(), coach.tz).monday
     for report in services.evaluate_roster(coach=coach, week=monday):
         for violation in report.errors:
             if violation.fix is not None and len(report.errors) == 1:

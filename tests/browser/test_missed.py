@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from playwright.sync_api import Page, expect
 
-from plans.domain.weeks import iso_week_name
+from plans.domain.weeks import Week
 from tests.browser.test_phone import PHONE, assert_fits_360, assert_no_serious_axe_violations
 from tests.factories import PASSWORD, AthleteFactory, RunSessionFactory
 from tests.workouts import phone_data
@@ -47,7 +47,7 @@ def log_in(page: Page, user) -> None:
 
 def test_the_coach_sees_missed_cards_and_today(page: Page, athlete, wednesday, screenshots):
     log_in(page, athlete.coach.user)
-    page.goto(f"/athletes/{athlete.pk}/week/{iso_week_name(wednesday.date() - timedelta(2))}/")
+    page.goto(f"/athletes/{athlete.pk}/week/{Week.containing(wednesday.date())}/")
     missed = page.locator(".session-card[data-missed]")
     expect(missed).to_have_count(2)
     expect(missed.first.get_by_text("Missed", exact=True)).to_be_visible()

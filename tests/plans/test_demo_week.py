@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from athletes.models import Coach
 from plans import services
-from plans.domain.weeks import monday_of, week_bounds
+from plans.domain.weeks import Week, week_bounds
 from workouts.models import LiftSession, RunSession, SessionStatus
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def test_the_demo_week_and_scheduling_it_on_any_day(now: datetime) -> None:
     with time_machine.travel(now, tick=False):
         call_command("seed_demo", stdout=StringIO())
         coach = Coach.objects.get()
-        week = monday_of(now.astimezone(coach.tz).date())
+        week = Week.of(now, coach.tz).monday
 
         missed_runs = _missed(RunSession, now)
         assert RunSession.objects.filter(start__gt=now).exists() or now.weekday() == 6

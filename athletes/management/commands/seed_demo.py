@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from athletes.models import Athlete, Coach
-from plans.domain.weeks import iso_week_name, monday_of
+from plans.domain.weeks import Week
 from plans.models import PlanStatus, WeeklyPlan
 from workouts.models import Exercise, LiftSession, LiftSet, RunKind, RunSession, SessionStatus
 
@@ -177,7 +177,7 @@ class Command(BaseCommand):
 
     def _seed_athlete(self, athlete: Athlete, spec: DemoAthlete, *, now, rng) -> None:
         tz = ZoneInfo(spec.time_zone)
-        this_monday = monday_of(now.astimezone(tz).date())
+        this_monday = Week.of(now, tz).monday
         first_monday = this_monday - timedelta(weeks=HISTORY_WEEKS - 1)
         for index in range(HISTORY_WEEKS + 1):
             monday = first_monday + timedelta(weeks=index)
@@ -187,7 +187,7 @@ class Command(BaseCommand):
                 week_start=monday,
                 status=PlanStatus.DRAFT if is_next_week else PlanStatus.PUBLISHED,
                 published_at=None if is_next_week else now,
-                coach_note="" if is_next_week else f"Week {iso_week_name(monday)}: keep it smooth.",
+                coach_note="" if is_next_week else f"Week {Week(monday).name}: keep it smooth.",
             )
             runs = self._runs(athlete, plan, spec, monday, tz, now=now, rng=rng)
             if monday == this_monday and spec.misses == "runs":

@@ -1,11 +1,10 @@
 from collections import Counter
-from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from athletes.models import Athlete, Coach
-from plans.domain.weeks import InvalidWeek, iso_week_name, monday_of, parse_iso_week
+from plans.domain.weeks import InvalidWeek, Week
 from plans.services import NO_SLOT, OUTCOMES, ServiceError, clock, schedule_athletes
 
 
@@ -20,9 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, week, coach, sets, reps, **options):
         try:
-            monday = parse_iso_week(week) if week else monday_of(clock().date()) + timedelta(7)
+            week = Week.parse(week) if week else Week.containing(clock().date()).next
         except InvalidWeek as error:
-            raise CommandError(str(error)) from None
+            raise CommandError(f"--week {week}: {error}") from None
         athletes = Athlete.objects.filter(is_active=True).select_related("user")
         if coach:
             try:
@@ -32,18 +31,18 @@ class Command(BaseCommand):
         athletes = list(athletes.order_by("user__username"))
 
         def progress(items):
-            return tqdm(items, desc=iso_week_name(monday), unit="athlete", file=self.stderr)
+            return tqdm(items, desc=week.name, unit="athlete", file=self.stderr)
 
         try:
             results = schedule_athletes(
-                athletes=athletes, week=monday, sets=sets, reps=reps, progress=progress
+                athletes=athletes, week=week.monday, sets=sets, reps=reps, progress=progress
             )
         except ServiceError as error:
             raise CommandError(f"Nothing was changed: {error}") from None
 
         counts = Counter(result.outcome for result in results)
         summary = ", ".join(f"{counts[o]} {o.replace('_', ' ')}" for o in OUTCOMES)
-        self.stdout.write(f"{iso_week_name(monday)}: {len(results)} athletes: {summary}.")
+        self.stdout.write(f"{week}: {len(results)} athletes: {summary}.")
         for result in results:
             if result.outcome == NO_SLOT:
                 self.stdout.write(f"  no slot for {result.athlete}: {result.reason}")
