@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,7 +21,7 @@ from athletes.access import (
 )
 from athletes.transactions import atomic_with_retry
 from plans.services import clock
-from web.api import ConflictError, forbid
+from web.api import forbid
 from workouts.models import (
     LiftSession,
     LiftSet,
@@ -31,17 +31,13 @@ from workouts.models import (
 from workouts.serializers import (
     EARLIEST,
     LATEST,
-    MAX_SET_ORDER,
-    ClientIdField,
     LiftSessionSerializer,
     LiftSetSerializer,
+    LogSetSerializer,
     RunSessionSerializer,
     SetValuesSerializer,
-    kg_field,
-    reps_field,
-    rir_field,
 )
-from workouts.services import DoneValues, delete_logged_set, log_set, mark_done, update_logged_set
+from workouts.services import delete_logged_set, log_set, mark_done, update_logged_set
 
 
 class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
@@ -144,28 +140,6 @@ class LiftSessionViewSet(SessionViewSet):
 # ---------------------------------------------------------------------------- logging sets
 
 
-class LogSetSerializer(SetValuesSerializer):
-    order = serializers.IntegerField(min_value=1, max_value=MAX_SET_ORDER, required=False)
-    is_warmup = serializers.BooleanField(default=False)
-    client_id = ClientIdField()
-
-
-class UpdateSetSerializer(serializers.Serializer):
-    reps = reps_field(required=False)
-    load_kg = kg_field()
-    rir = rir_field()
-    failed = serializers.BooleanField(required=False)
-
-
-def _same_done_values(lift_set: LiftSet, values: DoneValues) -> bool:
-    return (lift_set.reps, lift_set.load_kg, lift_set.rir, lift_set.failed) == (
-        values.reps,
-        values.load_kg,
-        values.rir,
-        values.failed,
-    )
-
-
 def _session_for_logging(request, pk: int) -> LiftSession:
     session = get_visible_session(request.user, LiftSession, pk)
     if not may_log_sets(request.user, session):
@@ -180,27 +154,19 @@ class LogSetView(APIView):
         tags=["lift-sessions"],
     )
     def post(self, request, pk: int):
-        """Log one set. Idempotent on client_id: a replay of the same body answers 200 with the
-        stored set, a replay with other values 409."""
+        """Log one set. Idempotent on client_id: a replay of the same values answers 200 with
+        the stored set; a replay with other values, or from another session, 409."""
         session = _session_for_logging(request, pk)
-        serializer = LogSetSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        values = serializer.done_values()
-        data = serializer.validated_data
+        sent = LogSetSerializer(data=request.data)
+        sent.is_valid(raise_exception=True)
         logged = log_set(
             session=session,
-            client_id=data["client_id"],
-            values=values,
-            order=data.get("order"),
-            is_warmup=data["is_warmup"],
+            client_id=sent.validated_data["client_id"],
+            values=sent.done_values(),
+            **sent.placement(),
         )
-        stored = logged.lift_set
-        if not logged.created and (
-            stored.session_id != session.pk or not _same_done_values(stored, values)
-        ):
-            raise ConflictError("This client_id was logged before with other values.")
         return Response(
-            LiftSetSerializer(stored).data,
+            LiftSetSerializer(logged.lift_set).data,
             status=status.HTTP_201_CREATED if logged.created else status.HTTP_200_OK,
         )
 
@@ -214,24 +180,17 @@ class LoggedSetView(APIView):
             raise Http404("No such set in this session.") from None
 
     @extend_schema(
-        request=UpdateSetSerializer, responses={200: LiftSetSerializer}, tags=["lift-sessions"]
+        request=SetValuesSerializer(partial=True),
+        responses={200: LiftSetSerializer},
+        tags=["lift-sessions"],
     )
     def patch(self, request, pk: int, set_pk: int):
         """Change what was logged; the stored values stay where the body is silent."""
         lift_set = self._set(request, pk, set_pk)
-        serializer = UpdateSetSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        reps = data.get("reps", lift_set.reps)
-        if reps is None:
-            raise serializers.ValidationError({"reps": "This set is not logged yet; give reps."})
-        values = DoneValues(
-            reps=reps,
-            load_kg=data.get("load_kg", lift_set.load_kg),
-            rir=data.get("rir", lift_set.rir),
-            failed=data.get("failed", lift_set.failed),
-        )
-        return Response(LiftSetSerializer(update_logged_set(lift_set=lift_set, values=values)).data)
+        sent = SetValuesSerializer(data=request.data, partial=True)
+        sent.is_valid(raise_exception=True)
+        updated = update_logged_set(lift_set=lift_set, values=sent.done_values(lift_set))
+        return Response(LiftSetSerializer(updated).data)
 
     @extend_schema(responses={204: None}, tags=["lift-sessions"])
     def delete(self, request, pk: int, set_pk: int):

@@ -3,13 +3,12 @@ history; plus the service worker and the web app manifest that let them work in 
 
 Thin like every view: athletes.access decides who sees what (coaches get 403 here, another
 athlete's session is 404, a draft week is invisible), workouts.services writes, and
-plans.services judges the week. The logging endpoint speaks JSON because the page's script
-sends queued sets from IndexedDB, possibly long after they were logged."""
+plans.domain.rules judges. The set endpoints speak the API's JSON (workouts.serializers) because
+the page's script sends queued sets from IndexedDB, possibly long after they were logged."""
 
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from functools import lru_cache
 from hashlib import sha256
 from pathlib import Path
@@ -17,8 +16,8 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -26,12 +25,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import api_view
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from athletes.access import athlete_of, get_visible_session, visible_sessions
 from athletes.models import Athlete
 from plans import services as plan_services
-from plans.domain.errors import Conflict, ServiceError
+from plans.domain.rules import evaluate_sets
 from plans.domain.weeks import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -41,9 +43,10 @@ from plans.domain.weeks import (
     week_of,
 )
 from plans.progress import athlete_progress
+from plans.selectors import to_domain_lift
 from workouts.models import LiftSession, LiftSet, RunSession, SessionStatus
 from workouts.plates import plates_per_side
-from workouts.serializers import MAX_ID, ClientIdField, SetValuesSerializer
+from workouts.serializers import LiftSetSerializer, LogSetSerializer, SetValuesSerializer
 from workouts.services import (
     delete_logged_set,
     log_set,
@@ -51,14 +54,6 @@ from workouts.services import (
     update_logged_set,
 )
 
-# Rules a logged set can break: the ones the session page reports right after logging.
-SET_RULES = (
-    "deadlift.sets_out_of_range",
-    "deadlift.reps_out_of_range",
-    "deadlift.high_reps",
-    "deadlift.to_failure",
-    "deadlift.too_easy",
-)
 RECENT_WEEKS = 4
 
 
@@ -152,46 +147,33 @@ class SetRow:
     plates: str
 
 
-def _violations(session: LiftSession) -> list[dict[str, str]]:
-    """The week's broken rules that concern this session and its sets, in the rule's words."""
-    try:
-        report = plan_services.evaluate_week(
-            athlete=session.athlete, week=week_of(session.start, session.athlete.tz)
-        )
-    except ServiceError:
-        return []  # no valid training window: nothing to judge by, the coach's page says so
-    return [
-        {"code": v.code, "severity": str(v.severity), "message": v.message}
-        for v in report.violations
-        if session.pk in v.session_ids and v.code in SET_RULES
-    ]
+def _with_sets(session: LiftSession) -> LiftSession:
+    """The session with its sets read once, in order, for the page, the shape and the rules."""
+    prefetch_related_objects(
+        [session], Prefetch("sets", queryset=LiftSet.objects.order_by("order"))
+    )
+    return session
 
 
-def _set_json(lift_set: LiftSet) -> dict[str, object]:
-    def number(value: Decimal | None) -> str | None:
-        return None if value is None else format(value.normalize(), "f")
+def _set_violations(session: LiftSession) -> list[dict[str, str]]:
+    """The set rules the session's sets break, in the rule's words: only those rules, judged on
+    this session alone, with no scheduler and no fix (plans.domain.rules.evaluate_sets)."""
+    judged = evaluate_sets([to_domain_lift(session)], time_zone=session.athlete.tz)
+    return [{"code": v.code, "severity": str(v.severity), "message": v.message} for v in judged]
 
-    return {
-        "id": lift_set.pk,
-        "order": lift_set.order,
-        "is_warmup": lift_set.is_warmup,
-        "target_reps": lift_set.target_reps,
-        "target_load_kg": number(lift_set.target_load_kg),
-        "target_rir": lift_set.target_rir,
-        "reps": lift_set.reps,
-        "load_kg": number(lift_set.load_kg),
-        "rir": lift_set.rir,
-        "failed": lift_set.failed,
-        "client_id": str(lift_set.client_id) if lift_set.client_id else None,
-    }
+
+def _sets_data(sets) -> list[dict]:
+    # As the API writes them (loads as numbers), for the page's json_script: Django's encoder
+    # would write a Decimal as a string.
+    return json.loads(JSONRenderer().render(LiftSetSerializer(sets, many=True).data))
 
 
 @login_required
 @require_GET
 def lift_session(request: HttpRequest, pk: int) -> HttpResponse:
     athlete = athlete_of(request.user)
-    session = get_visible_session(request.user, LiftSession, pk)
-    sets = list(session.sets.order_by("order"))
+    session = _with_sets(get_visible_session(request.user, LiftSession, pk))
+    sets = list(session.sets.all())
     rows = []
     for lift_set in sets:
         loading = (
@@ -206,135 +188,78 @@ def lift_session(request: HttpRequest, pk: int) -> HttpResponse:
         session=session,
         rows=rows,
         locked=session.status == SessionStatus.DONE,
-        violations=_violations(session),
-        sets_json=[_set_json(s) for s in sets],
+        violations=_set_violations(session),
+        sets_json=_sets_data(sets),
         rir_chips=range(5),
         log_url=reverse("workouts:phone_log_set", args=[session.pk]),
     )
 
 
-class BadInput(Exception):
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
+# The set endpoints speak the API's contract through the same serializers, service and error
+# handler (web.api.exception_handler): 201 new, 200 a replay of the same values, 409 a
+# replay with other values or a done session, 400 bad values with {"field": ["message"]} or
+# {"detail": "message"}. Only the login differs: the phone's session, its CSRF token, and the
+# login page when logged out. The answer adds the rules the session's sets now break.
 
 
-def _read_json(request: HttpRequest) -> dict:
-    try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        # RecursionError: the decoder's answer to deep nesting such as 40 KB of `[`.
-        raise BadInput({"body": "Send the set as a JSON object."}) from None
-    if not isinstance(data, dict):
-        raise BadInput({"body": "Send the set as a JSON object."})
-    return data
+def _set_endpoint(view):
+    # Not part of the API's schema: the page's own endpoints, which may change with phone.js.
+    return login_required(extend_schema(exclude=True)(api_view(["POST"])(view)))
 
 
-class PhoneSetSerializer(SetValuesSerializer):
-    """A set logged on the phone: the API's values, the client's id, and optionally the
-    prescribed set it fills."""
-
-    client_id = ClientIdField(error_messages={"required": "Send the set's client_id, a UUID."})
-    set_id = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, required=False, allow_null=True
-    )
-
-
-def _valid(serializer: serializers.Serializer) -> serializers.Serializer:
-    if not serializer.is_valid():
-        raise BadInput(
-            {
-                field: " ".join(str(message) for message in messages_)
-                for field, messages_ in serializer.errors.items()
-            }
-        )
-    return serializer
-
-
-def _error(status: int, errors: dict[str, str]) -> JsonResponse:
-    return JsonResponse({"errors": errors}, status=status)
-
-
-def _validation_errors(error: ValidationError) -> dict[str, str]:
-    if hasattr(error, "error_dict"):
-        return {field: " ".join(messages_) for field, messages_ in error.message_dict.items()}
-    return {"__all__": " ".join(error.messages)}
-
-
-def _athlete_session(request: HttpRequest, pk: int) -> LiftSession:
+def _athlete_session(request, pk: int) -> LiftSession:
     athlete_of(request.user)
     return get_visible_session(request.user, LiftSession, pk)
 
 
-@login_required
-@require_POST
-def log_set_view(request: HttpRequest, pk: int) -> JsonResponse:
-    """Store one set sent by the phone. 201 for a new set; 200 with the stored set when this
-    client_id arrived before (a retry after a lost answer, a double tap); 409 once the session
-    is done; 400 for bad values, writing nothing."""
-    session = _athlete_session(request, pk)
+def _set_of(session: LiftSession, set_pk: int) -> LiftSet:
     try:
-        sent = _valid(PhoneSetSerializer(data=_read_json(request)))
-        logged = log_set(
-            session=session,
-            client_id=sent.validated_data["client_id"],
-            values=sent.done_values(),
-            set_id=sent.validated_data.get("set_id"),
-        )
-    except BadInput as bad:
-        return _error(400, bad.errors)
-    except ValidationError as error:
-        return _error(400, _validation_errors(error))
-    except Conflict as error:
-        return _error(409, {"__all__": str(error)})
-    except ServiceError as error:
-        return _error(400, {"__all__": str(error)})
-    if logged.lift_set.session_id != session.pk:
-        # A client_id already used in another session: never answer with someone else's set.
-        return _error(409, {"client_id": "This client_id belongs to another set."})
-    return JsonResponse(
+        return session.sets.get(pk=set_pk)
+    except LiftSet.DoesNotExist:
+        raise Http404("No such set in this session.") from None
+
+
+@_set_endpoint
+def log_set_view(request, pk: int) -> Response:
+    session = _athlete_session(request, pk)
+    sent = LogSetSerializer(data=request.data)
+    sent.is_valid(raise_exception=True)
+    logged = log_set(
+        session=session,
+        client_id=sent.validated_data["client_id"],
+        values=sent.done_values(),
+        **sent.placement(),
+    )
+    return Response(
         {
             "created": logged.created,
-            "set": _set_json(logged.lift_set),
-            "violations": _violations(session),
+            "set": LiftSetSerializer(logged.lift_set).data,
+            "violations": _set_violations(_with_sets(session)),
         },
         status=201 if logged.created else 200,
     )
 
 
-def _logged_set(session: LiftSession, set_pk: int) -> LiftSet:
-    try:
-        return session.sets.get(pk=set_pk, reps__isnull=False)
-    except LiftSet.DoesNotExist:
-        raise Http404("No such logged set in this session.") from None
-
-
-@login_required
-@require_POST
-def edit_set(request: HttpRequest, pk: int, set_pk: int) -> JsonResponse:
+@_set_endpoint
+def edit_set(request, pk: int, set_pk: int) -> Response:
     session = _athlete_session(request, pk)
-    lift_set = _logged_set(session, set_pk)
-    try:
-        sent = _valid(SetValuesSerializer(data=_read_json(request)))
-        updated = update_logged_set(lift_set=lift_set, values=sent.done_values())
-    except BadInput as bad:
-        return _error(400, bad.errors)
-    except ValidationError as error:
-        return _error(400, _validation_errors(error))
-    except Conflict as error:
-        return _error(409, {"__all__": str(error)})
-    return JsonResponse({"set": _set_json(updated), "violations": _violations(session)})
+    lift_set = _set_of(session, set_pk)
+    sent = SetValuesSerializer(data=request.data, partial=True)
+    sent.is_valid(raise_exception=True)
+    updated = update_logged_set(lift_set=lift_set, values=sent.done_values(lift_set))
+    return Response(
+        {
+            "set": LiftSetSerializer(updated).data,
+            "violations": _set_violations(_with_sets(session)),
+        }
+    )
 
 
-@login_required
-@require_POST
-def delete_set(request: HttpRequest, pk: int, set_pk: int) -> JsonResponse:
+@_set_endpoint
+def delete_set(request, pk: int, set_pk: int) -> Response:
     session = _athlete_session(request, pk)
-    lift_set = _logged_set(session, set_pk)
-    try:
-        delete_logged_set(lift_set=lift_set)
-    except Conflict as error:
-        return _error(409, {"__all__": str(error)})
-    return JsonResponse({"deleted": set_pk, "violations": _violations(session)})
+    delete_logged_set(lift_set=_set_of(session, set_pk))
+    return Response({"deleted": set_pk, "violations": _set_violations(_with_sets(session))})
 
 
 @login_required

@@ -1,7 +1,9 @@
-"""The JSON shapes of sessions and sets, shared by the API's endpoints (workouts/api.py, the
-week of plans/api.py) and the phone's logging endpoint (workouts/phone_views.py), which borrow
-nothing from each other's views. A logged set's values have one definition: the same fields,
-digit limits and ranges, so a value one of them refuses the other refuses too."""
+"""A set, in and out, for every caller: the API (workouts/api.py), the phone's logging endpoints
+(workouts/phone_views.py) and the week (plans/api.py). One shape out (LiftSetSerializer), one
+input for logging (LogSetSerializer) and one for changing what was logged (SetValuesSerializer,
+partial), so a value one caller refuses every caller refuses, and a set reads the same
+everywhere. The sessions' shapes too (runs and lifts with their sets), for the API's session
+endpoints and its week: here, below both, since endpoints borrow nothing from each other."""
 
 from datetime import UTC, datetime
 
@@ -26,6 +28,8 @@ from workouts.services import DoneValues
 
 # What a database key can hold (BigAutoField): a larger id is "no such set", not an overflow.
 MAX_ID = 2**63 - 1
+MAX_SET_ORDER = 100
+NOT_LOGGED_YET = "This set is not logged yet; give reps."
 
 
 def kg_field(**kwargs):
@@ -62,22 +66,89 @@ class ClientIdField(serializers.UUIDField):
         return super().to_internal_value(data)
 
 
+class LiftSetSerializer(serializers.ModelSerializer):
+    """A set: the one shape of the API, the phone and the week (plans.selectors reads the same
+    columns for the week, LIFT_SET_COLUMNS). Loads are JSON numbers, client_id a string."""
+
+    order = serializers.IntegerField(min_value=1, max_value=MAX_SET_ORDER)
+    target_reps = reps_field(allow_null=True, required=False)
+    target_load_kg = kg_field()
+    target_rir = rir_field()
+    reps = reps_field(allow_null=True, required=False)
+    load_kg = kg_field()
+    rir = rir_field()
+    client_id = ClientIdField(required=False, allow_null=True)
+
+    class Meta:
+        model = LiftSet
+        fields = [
+            "id",
+            "order",
+            "is_warmup",
+            "target_reps",
+            "target_load_kg",
+            "target_rir",
+            "target_load_reason",
+            "reps",
+            "load_kg",
+            "rir",
+            "failed",
+            "client_id",
+        ]
+        read_only_fields = ["target_load_reason"]
+        # Uniqueness of client_id is checked with the whole list, in LiftSessionSerializer.
+        extra_kwargs = {"client_id": {"validators": []}}
+
+    def validate(self, attrs):
+        # A load, an RIR or a client_id make a logged set (the database's constraints say so).
+        logged = ("load_kg", "rir", "client_id")
+        if attrs.get("reps") is None and any(attrs.get(name) is not None for name in logged):
+            raise serializers.ValidationError({"reps": "A logged set needs its reps."})
+        return attrs
+
+
 class SetValuesSerializer(serializers.Serializer):
-    """What the athlete did in one set."""
+    """What the athlete did in one set. Partial (an edit): the stored values stay where the
+    body is silent."""
 
     reps = reps_field()
     load_kg = kg_field()
     rir = rir_field()
     failed = serializers.BooleanField(default=False)
 
-    def done_values(self) -> DoneValues:
+    def done_values(self, stored: LiftSet | None = None) -> DoneValues:
         data = self.validated_data
+        reps = data.get("reps", stored.reps if stored else None)
+        if reps is None:
+            raise serializers.ValidationError({"reps": [NOT_LOGGED_YET]})
         return DoneValues(
-            reps=data["reps"],
-            load_kg=data.get("load_kg"),
-            rir=data.get("rir"),
-            failed=data["failed"],
+            reps=reps,
+            load_kg=data.get("load_kg", stored.load_kg if stored else None),
+            rir=data.get("rir", stored.rir if stored else None),
+            failed=data.get("failed", stored.failed if stored else False),
         )
+
+
+class LogSetSerializer(SetValuesSerializer):
+    """One set logged, by the phone or any API client. `client_id` (made by the client) makes
+    sending it again harmless; `set_id` or `order` name the prescribed set it fills (else the
+    first one free), `is_warmup` marks an extra set as a warm-up."""
+
+    client_id = ClientIdField(error_messages={"required": "Send the set's client_id, a UUID."})
+    set_id = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True
+    )
+    order = serializers.IntegerField(min_value=1, max_value=MAX_SET_ORDER, required=False)
+    is_warmup = serializers.BooleanField(default=False)
+
+    def placement(self) -> dict:
+        """Where the set goes, as workouts.services.log_set takes it."""
+        data = self.validated_data
+        return {
+            "set_id": data.get("set_id"),
+            "order": data.get("order"),
+            "is_warmup": data["is_warmup"],
+        }
 
 
 # ---------------------------------------------------------------------------- sessions
@@ -85,7 +156,6 @@ class SetValuesSerializer(serializers.Serializer):
 # A session starts in the years the weeks are named in (plans.domain.weeks says why those).
 EARLIEST = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
 LATEST = datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC)
-MAX_SET_ORDER = 100
 
 
 def _in_range(value: datetime | None) -> datetime | None:
@@ -164,44 +234,6 @@ class RunSessionSerializer(SessionSerializer):
             "distance_km",
             "missed",
         ]
-
-
-class LiftSetSerializer(serializers.ModelSerializer):
-    order = serializers.IntegerField(min_value=1, max_value=MAX_SET_ORDER)
-    target_reps = reps_field(allow_null=True, required=False)
-    target_load_kg = kg_field()
-    target_rir = rir_field()
-    reps = reps_field(allow_null=True, required=False)
-    load_kg = kg_field()
-    rir = rir_field()
-    client_id = ClientIdField(required=False, allow_null=True)
-
-    class Meta:
-        model = LiftSet
-        fields = [
-            "id",
-            "order",
-            "is_warmup",
-            "target_reps",
-            "target_load_kg",
-            "target_rir",
-            "target_load_reason",
-            "reps",
-            "load_kg",
-            "rir",
-            "failed",
-            "client_id",
-        ]
-        read_only_fields = ["target_load_reason"]
-        # Uniqueness of client_id is checked with the whole list, in LiftSessionSerializer.
-        extra_kwargs = {"client_id": {"validators": []}}
-
-    def validate(self, attrs):
-        # A load, an RIR or a client_id make a logged set (the database's constraints say so).
-        logged = ("load_kg", "rir", "client_id")
-        if attrs.get("reps") is None and any(attrs.get(name) is not None for name in logged):
-            raise serializers.ValidationError({"reps": "A logged set needs its reps."})
-        return attrs
 
 
 class LiftSessionSerializer(SessionSerializer):

@@ -105,6 +105,26 @@ class DoneValues:
         if problems:
             raise ValidationError(problems)
 
+    @classmethod
+    def of(cls, lift_set: LiftSet) -> "DoneValues":
+        # A set with a client_id is logged (a database constraint): it has its reps.
+        return cls(
+            reps=lift_set.reps, load_kg=lift_set.load_kg, rir=lift_set.rir, failed=lift_set.failed
+        )
+
+
+def _replayed(stored: LiftSet, session: LiftSession, values: DoneValues) -> Logged:
+    """The answer to a client_id seen before: the stored set if it is this one again, else a
+    conflict. "Again" means the same session and the same done values, compared as values
+    (100, 100.0 and 100.00 kg are one load); where the client asked to put it (set_id, order,
+    is_warmup) is not compared, since the first send may have been placed elsewhere."""
+    if stored.session_id != session.pk:
+        # Never someone else's set, nor even that it exists.
+        raise Conflict("This client_id was used for another set; send a new one.")
+    if DoneValues.of(stored) != values:
+        raise Conflict("This client_id was logged before with other values.")
+    return Logged(stored, created=False)
+
 
 def _locked_session(session_id: int) -> LiftSession:
     # Row lock on PostgreSQL (SQLite's IMMEDIATE transactions serialise writers anyway): two
@@ -126,13 +146,18 @@ def log_set(
 ) -> Logged:
     """Record a set as done: into the prescribed set `set_id` or `order` (without either, the
     first one not yet logged), else as an extra set after the last (a warm-up if `is_warmup`).
-    Idempotent by client_id."""
+
+    The one replay contract, for the phone and the API alike: a client_id stored before with
+    the same values in this session answers the stored set (created=False) and writes
+    nothing, even once the session is done; with other values, or from another session, it
+    raises Conflict. Bad values raise ValidationError, a set_id of another session
+    ServiceError, a new set in a done session Conflict; nothing is written then."""
     values.check()
     # A replay is answered by a plain read, outside the write transaction: on SQLite that
     # transaction waits for the database's one write lock, which a replay has no need of.
     stored = LiftSet.objects.filter(client_id=client_id).first()
     if stored is not None:
-        return Logged(stored, created=False)
+        return _replayed(stored, session, values)
     try:
         return _store_set(session, client_id, values, set_id, order, is_warmup)
     except IntegrityError:
@@ -140,7 +165,7 @@ def log_set(
         stored = LiftSet.objects.filter(client_id=client_id).first()
         if stored is None:
             raise
-        return Logged(stored, created=False)
+        return _replayed(stored, session, values)
 
 
 @atomic_with_retry
@@ -153,19 +178,24 @@ def _store_set(
     is_warmup: bool,
 ) -> Logged:
     locked = _locked_session(session.pk)
-    # Re-check under the lock: a twin submission may have just committed.
-    stored = LiftSet.objects.filter(client_id=client_id).first()
+    sets = list(locked.sets.order_by("order"))
+    # Re-check under the lock: a twin submission to this session may have just committed. (A
+    # twin to another session meets the unique constraint instead, answered by log_set.)
+    stored = next((s for s in sets if s.client_id == client_id), None)
     if stored is not None:
-        return Logged(stored, created=False)
-    lift_set = _free_set(locked, set_id, order, is_warmup)
+        return _replayed(stored, session, values)
+    lift_set = _free_set(locked, sets, set_id, order, is_warmup)
     _write_done(lift_set, values, client_id=client_id)
     return Logged(lift_set, created=True)
 
 
 def _free_set(
-    session: LiftSession, set_id: int | None, order: int | None = None, is_warmup: bool = False
+    session: LiftSession,
+    sets: list[LiftSet],
+    set_id: int | None,
+    order: int | None,
+    is_warmup: bool,
 ) -> LiftSet:
-    sets = list(session.sets.order_by("order"))
     if order is not None:
         # The client names the set by its place: that one if it is still free, else a new one.
         chosen = next((s for s in sets if s.order == order), None)

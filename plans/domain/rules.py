@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
+from zoneinfo import ZoneInfo
 
 from plans.domain.constants import (
     DEFAULT_TARGET_RIR,
@@ -138,22 +139,79 @@ def evaluate_week(
     return sorted(violations, key=lambda v: (v.severity != Severity.ERROR, v.code))
 
 
-class _Context:
+# The rules a deadlift's own sets can break, whatever else the week holds: what the athlete's
+# session page shows after each logged set.
+SET_RULES = (
+    DEADLIFT_SETS_OUT_OF_RANGE,
+    DEADLIFT_REPS_OUT_OF_RANGE,
+    DEADLIFT_HIGH_REPS,
+    DEADLIFT_TO_FAILURE,
+    DEADLIFT_TOO_EASY,
+)
+
+
+def evaluate_sets(deadlifts: Sequence[LiftSession], *, time_zone: ZoneInfo) -> list[Violation]:
+    """The SET_RULES on these deadlifts' sets, as evaluate_week(suggest_fixes=False) judges a
+    week whose deadlifts they are: the same violations for those codes, in the same order.
+
+    Neither the training window, the clock nor the scheduler is asked: a set is judged by its
+    session alone, so logging one costs no scheduling. Skipped sessions and other lifts count
+    for nothing, as in the week."""
+    judged = sorted(
+        (lift for lift in deadlifts if lift.is_deadlift and not lift.is_skipped),
+        key=lambda lift: (lift.effective_start, lift.id),
+    )
+    context = _Judge(tuple(judged), time_zone=time_zone, suggest_fixes=False)
+    violations = [v for check in _SET_CHECKS if (v := check(context)) is not None]
+    return sorted(violations, key=lambda v: (v.severity != Severity.ERROR, v.code))
+
+
+class _Judge:
+    """What the set rules read: the deadlifts judged and the zone their times are told in."""
+
+    def __init__(
+        self, deadlifts: tuple[LiftSession, ...], *, time_zone: ZoneInfo, suggest_fixes: bool
+    ) -> None:
+        self.deadlifts = deadlifts
+        self.tz = time_zone
+        self.suggest_fixes = suggest_fixes
+
+    def when(self, lift: LiftSession) -> str:
+        return local_time_label(lift.effective_start, self.tz)
+
+    def violation(
+        self,
+        code: str,
+        message: str,
+        sessions: Iterable[LiftSession | RunSession],
+        fix: Fix | None,
+        *,
+        tail: str = "",
+    ) -> Violation:
+        """`tail` follows the quoted advice: the scheduler's word on why no better time exists."""
+        rule = RULES[code]
+        if not self.suggest_fixes:
+            fix, tail = None, ""
+        session_ids = tuple(dict.fromkeys(session.id for session in sessions))
+        text = f'{message}: "{rule.advice}"'
+        if not rule.advice.endswith("."):
+            text += "."
+        if tail:
+            text += f" {tail.rstrip('.')}."
+        return Violation(code, rule.severity, text, session_ids, fix)
+
+
+class _Context(_Judge):
     def __init__(self, week: AthleteWeek, *, now: datetime, suggest_fixes: bool) -> None:
+        super().__init__(week.deadlifts, time_zone=week.time_zone, suggest_fixes=suggest_fixes)
         self.week = week
         self.now = now
-        self.suggest_fixes = suggest_fixes
-        self.tz = week.time_zone
-        self.deadlifts = week.deadlifts
         self.keeper, self.extras = split_deadlifts(week)
 
     @cached_property
     def placement(self) -> Placement:
         # Only the rules that suggest a move need the scheduler; most weeks never ask.
         return schedule_deadlift(self.week, now=self.now)
-
-    def when(self, lift: LiftSession) -> str:
-        return local_time_label(lift.effective_start, self.tz)
 
     def move_fix(self, offenders: Sequence[LiftSession], *, hard_day: bool) -> MoveDeadlift | None:
         if not self.suggest_fixes or not any(lift.id == self.keeper_id for lift in offenders):
@@ -186,27 +244,6 @@ class _Context:
             and keeper in offenders
             and not keeper.is_history(self.now)
         )
-
-    def violation(
-        self,
-        code: str,
-        message: str,
-        sessions: Iterable[LiftSession | RunSession],
-        fix: Fix | None,
-        *,
-        tail: str = "",
-    ) -> Violation:
-        """`tail` follows the quoted advice: the scheduler's word on why no better time exists."""
-        rule = RULES[code]
-        if not self.suggest_fixes:
-            fix, tail = None, ""
-        session_ids = tuple(dict.fromkeys(session.id for session in sessions))
-        text = f'{message}: "{rule.advice}"'
-        if not rule.advice.endswith("."):
-            text += "."
-        if tail:
-            text += f" {tail.rstrip('.')}."
-        return Violation(code, rule.severity, text, session_ids, fix)
 
 
 def _missing(context: _Context) -> Violation | None:
@@ -310,7 +347,7 @@ def _not_on_hard_day(context: _Context) -> Violation | None:
     return context.violation(DEADLIFT_NOT_ON_HARD_DAY, message, offenders, fix, tail=tail)
 
 
-def _sets_out_of_range(context: _Context) -> Violation | None:
+def _sets_out_of_range(context: _Judge) -> Violation | None:
     offenders = [
         lift
         for lift in context.deadlifts
@@ -344,7 +381,7 @@ _SetCheck = Callable[[LiftSet], str | None]
 
 
 def _offending_sets(
-    context: _Context, describe: _SetCheck
+    context: _Judge, describe: _SetCheck
 ) -> tuple[list[LiftSession], list[tuple[LiftSession, LiftSet]], str]:
     """The deadlifts with a working set `describe` objects to, every such set, and a message."""
     sessions: list[LiftSession] = []
@@ -390,7 +427,7 @@ def _reps_text(lift_set: LiftSet, reps: int) -> str:
     return f"{verb} {plural(reps, 'rep')}"
 
 
-def _reps_out_of_range(context: _Context) -> Violation | None:
+def _reps_out_of_range(context: _Judge) -> Violation | None:
     def describe(lift_set: LiftSet) -> str | None:
         reps = lift_set.judged_reps
         if reps is None or WORKING_REPS_MIN <= reps <= WORKING_REPS_MAX or reps >= HIGH_REPS:
@@ -424,7 +461,7 @@ def _retarget[F: (SetTargetReps, SetTargetRir)](
     return build(lift.id, set_ids, orders)
 
 
-def _high_reps(context: _Context) -> Violation | None:
+def _high_reps(context: _Judge) -> Violation | None:
     def describe(lift_set: LiftSet) -> str | None:
         reps = lift_set.judged_reps
         if reps is None or reps < HIGH_REPS:
@@ -440,7 +477,7 @@ def _high_reps(context: _Context) -> Violation | None:
     return context.violation(DEADLIFT_HIGH_REPS, message, sessions, fix)
 
 
-def _to_failure(context: _Context) -> Violation | None:
+def _to_failure(context: _Judge) -> Violation | None:
     def describe(lift_set: LiftSet) -> str | None:
         if lift_set.is_logged and lift_set.failed:
             return "logged as failed"
@@ -457,7 +494,7 @@ def _to_failure(context: _Context) -> Violation | None:
     return context.violation(DEADLIFT_TO_FAILURE, message, sessions, fix)
 
 
-def _too_easy(context: _Context) -> Violation | None:
+def _too_easy(context: _Judge) -> Violation | None:
     def describe(lift_set: LiftSet) -> str | None:
         rir = lift_set.judged_rir
         if rir is None or rir < TOO_EASY_RIR:
@@ -473,14 +510,17 @@ def _too_easy(context: _Context) -> Violation | None:
     return context.violation(DEADLIFT_TOO_EASY, message, sessions, fix)
 
 
-_CHECKS: tuple[Callable[[_Context], Violation | None], ...] = (
-    _missing,
-    _too_many,
-    _too_close_to_intervals,
-    _not_on_hard_day,
+_SET_CHECKS: tuple[Callable[[_Judge], Violation | None], ...] = (
     _sets_out_of_range,
     _reps_out_of_range,
     _high_reps,
     _to_failure,
     _too_easy,
+)
+_CHECKS: tuple[Callable[[_Context], Violation | None], ...] = (
+    _missing,
+    _too_many,
+    _too_close_to_intervals,
+    _not_on_hard_day,
+    *_SET_CHECKS,
 )

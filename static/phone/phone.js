@@ -62,9 +62,10 @@
     });
   }
 
+  // The API's error body: {"detail": "…"}, or {"field": ["…", …]} for values it refuses.
   function errorText(data, fallback) {
-    if (data && data.errors) return Object.values(data.errors).join(" ");
-    return fallback;
+    if (!data || typeof data !== "object") return fallback;
+    return Object.values(data).flat().join(" ") || fallback;
   }
 
   // The copy of this page the worker shows offline must include what was just synced.

@@ -31,8 +31,8 @@ from plans.selectors import (
 from tests.api.conftest import MONDAY, WEEK, World, client_for, publish
 from tests.conftest import clock_before
 from tests.factories import LiftSessionFactory, LiftSetFactory, RunSessionFactory
-from workouts.api import LiftSessionSerializer, LiftSetSerializer, RunSessionSerializer
 from workouts.models import Exercise, LiftSession, RunKind, RunSession, SessionStatus
+from workouts.serializers import LiftSessionSerializer, LiftSetSerializer, RunSessionSerializer
 
 
 @pytest.fixture(autouse=True)

@@ -207,7 +207,7 @@ def test_a_set_logged_after_the_login_expired_is_kept_until_logged_in(phone, ath
     expect(waiting(again)).to_be_hidden()
 
 
-def test_the_same_set_twice_is_one_row(phone, athlete, lift):
+def test_the_same_set_twice_is_one_row_and_other_values_a_conflict(phone, athlete, lift):
     page = log_in(phone, athlete)
     page.goto(f"/me/lifts/{lift.pk}/")
     body = {"client_id": str(uuid.uuid4()), "reps": 3, "load_kg": "100", "rir": 1}
@@ -219,12 +219,19 @@ def test_the_same_set_twice_is_one_row(phone, athlete, lift):
                 headers: {"Content-Type": "application/json", "X-CSRFToken": token},
                 body: JSON.stringify(body),
             }).then((response) => response.status);
-            return [await send(), await send()];
+            const other = () => fetch(url, {
+                method: "POST",
+                headers: {"Content-Type": "application/json", "X-CSRFToken": token},
+                body: JSON.stringify({...body, reps: 4}),
+            }).then((response) => response.status);
+            return [await send(), await send(), await other()];
         }""",
         [f"/me/lifts/{lift.pk}/sets/", body],
     )
-    assert statuses == [201, 200]
+    # The API's contract: the same values again is the stored set, other values a conflict.
+    assert statuses == [201, 200, 409]
     assert LiftSet.objects.filter(client_id=body["client_id"]).count() == 1
+    assert LiftSet.objects.get(client_id=body["client_id"]).reps == 3
 
 
 def test_a_double_tap_on_log_set_is_one_set(phone, athlete, lift):

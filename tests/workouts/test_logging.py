@@ -41,13 +41,33 @@ def test_logging_fills_the_first_prescribed_set_then_appends(session):
     assert session.sets.get(order=4).target_reps is None
 
 
-def test_the_same_client_id_twice_is_one_row(session):
+def test_the_same_client_id_and_values_twice_is_one_row(session):
     client_id = uuid.uuid4()
     first = log_set(session=session, client_id=client_id, values=THREE_AT_100)
-    again = log_set(session=session, client_id=client_id, values=DoneValues(reps=4))
+    again = log_set(
+        session=session,
+        client_id=client_id,
+        values=DoneValues(reps=3, load_kg=Decimal("100.00"), rir=1),
+        order=3,  # where to put it is not compared: the first send was placed
+    )
     assert again.created is False
     assert again.lift_set.pk == first.lift_set.pk
-    assert again.lift_set.reps == 3  # the stored set is the answer
+    assert LiftSet.objects.filter(client_id=client_id).count() == 1
+
+
+def test_the_same_client_id_with_other_values_is_a_conflict(session):
+    client_id = uuid.uuid4()
+    log_set(session=session, client_id=client_id, values=THREE_AT_100)
+    with pytest.raises(Conflict, match="other values"):
+        log_set(session=session, client_id=client_id, values=DoneValues(reps=4))
+    assert LiftSet.objects.get(client_id=client_id).reps == 3
+
+
+def test_a_client_id_of_another_session_is_a_conflict(session):
+    client_id = uuid.uuid4()
+    log_set(session=session, client_id=client_id, values=THREE_AT_100)
+    with pytest.raises(Conflict, match="another set"):
+        log_set(session=LiftSessionFactory(), client_id=client_id, values=THREE_AT_100)
     assert LiftSet.objects.filter(client_id=client_id).count() == 1
 
 
