@@ -49,12 +49,15 @@ test-weekdays: $(VENV)/.dev-installed
 mutation: $(VENV)/.dev-installed
 	$(PY) tests/mutation.py
 
+# mypy twice: the load scripts import their harness as a top-level module (the tests import it
+# as loadtest.harness), and one run checks a file under one name only.
 # lint-imports: the layers and what the pages and the API may not borrow (pyproject.toml's
 # [tool.importlinter]); then docs/layers.svg must be the picture of the code as it is.
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy loadtest/*.py
 	$(VENV)/bin/lint-imports
 	$(PY) tools/module_graph.py --check
 

@@ -79,7 +79,7 @@ def may_plan_for(user, athlete: Athlete) -> bool:
     """Only an athlete's own coach changes their plan; the athlete logs what they did."""
     return (
         role_of(user) == "coach"
-        and athlete.coach_id is not None
+        and athlete.coach is not None
         and (athlete.coach.user_id == user.pk)
     )
 

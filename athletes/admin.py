@@ -1,4 +1,7 @@
+from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from athletes.models import Athlete, Coach
 from plans.services import change_time_zone
@@ -33,7 +36,9 @@ class AthleteAdmin(admin.ModelAdmin):
     readonly_fields = ["is_active"]
     actions = ["deactivate", "activate"]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Athlete, form: forms.ModelForm, change: bool
+    ) -> None:
         # The admin's own transaction holds both: the sessions move with the zone (DOMAIN.md,
         # "The present"), from the zone still stored, before the form writes the new one.
         if change and "time_zone" in form.changed_data:
@@ -41,11 +46,11 @@ class AthleteAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     @admin.action(description="Deactivate the selected athletes (they can no longer log in)")
-    def deactivate(self, request, queryset):
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[Athlete]) -> None:
         for athlete in queryset.select_related("user"):
             athlete.deactivate()
 
     @admin.action(description="Reactivate the selected athletes (with a new calendar address)")
-    def activate(self, request, queryset):
+    def activate(self, request: HttpRequest, queryset: QuerySet[Athlete]) -> None:
         for athlete in queryset.filter(is_active=False).select_related("user"):
             athlete.activate()

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.contrib.auth import authenticate, get_user_model, password_validation, user_logged_in
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import Field
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -204,6 +205,7 @@ class AthleteSerializer(serializers.ModelSerializer):
 
     def _check_username(self, username: str) -> None:
         field = User._meta.get_field(User.USERNAME_FIELD)
+        assert isinstance(field, Field)  # the username is a column, not a relation
         try:
             for validator in field.validators:
                 validator(username)
@@ -282,7 +284,7 @@ class AthleteViewSet(
         )
 
     def get_serializer_context(self):
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         context["e1rms"] = getattr(self, "_e1rms", {})
         return context
 
@@ -304,7 +306,8 @@ class AthleteViewSet(
             forbid("Only coaches add athletes.")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        serializer.context["coach"] = coach_for(request.user)
+        # DRF's context is a dict; the stubs type it as a read-only mapping.
+        serializer.context["coach"] = coach_for(request.user)  # type: ignore[index]
         athlete = serializer.save()
         self._with_e1rms([athlete])
         return Response(self.get_serializer(athlete).data, status=status.HTTP_201_CREATED)

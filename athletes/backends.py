@@ -4,10 +4,11 @@ cost no query of their own."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import User
 
 
 class ProfileModelBackend(ModelBackend):
-    def get_user(self, user_id):
+    def get_user(self, user_id: int) -> User | None:
         users = get_user_model()._default_manager.select_related("coach", "athlete")
         try:
             user = users.get(pk=user_id)

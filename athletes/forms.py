@@ -1,7 +1,10 @@
 from functools import cache
+from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.models import User
+from django.db.models import Field
 
 from athletes.models import Athlete, time_zone_names
 
@@ -31,13 +34,13 @@ class AthleteForm(forms.ModelForm):
 
     field_order = ["first_name", "last_name"]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["first_name"].initial = self.instance.user.first_name
             self.fields["last_name"].initial = self.instance.user.last_name
 
-    def save_user(self, user) -> None:
+    def save_user(self, user: User) -> None:
         user.first_name = self.cleaned_data["first_name"]
         user.last_name = self.cleaned_data["last_name"]
 
@@ -57,7 +60,7 @@ class AthleteEditForm(AthleteForm):
             password_validation.validate_password(password, self.instance.user)
         return password
 
-    def save_user(self, user) -> None:
+    def save_user(self, user: User) -> None:
         super().save_user(user)
         if self.cleaned_data["new_password"]:
             user.set_password(self.cleaned_data["new_password"])
@@ -78,14 +81,16 @@ class AthleteCreateForm(AthleteForm):
         username = self.cleaned_data["username"]
         User = get_user_model()
         field = User._meta.get_field(User.USERNAME_FIELD)
+        assert isinstance(field, Field)  # the username is a column, not a relation
         for validator in field.validators:
             validator(username)
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError("That username is taken.")
         return username
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         password = cleaned.get("password")
         if password:
             User = get_user_model()

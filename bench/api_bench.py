@@ -30,8 +30,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import django
 
@@ -70,7 +72,7 @@ def request(url: str, *, token: str = "", body: dict | None = None) -> tuple[int
         return error.code, error.read()
 
 
-def start_server(host: str, port: int, workers: int, db: dict) -> subprocess.Popen:
+def start_server(host: str, port: int, workers: int, db: Mapping[str, Any]) -> subprocess.Popen:
     env = {
         **os.environ,
         "DEBUG": "0",
@@ -154,11 +156,15 @@ def wrk(url: str, seconds: float, connections: int, token: str = "") -> dict:
     }
     if set(latency) != {"50", "99"} or "Requests/sec" not in out:
         raise SystemExit(f"Unexpected output of wrk:\n{out}")
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    requests = re.search(r"(\d+) requests in", out)
+    if rps is None or requests is None:
+        raise SystemExit(f"Unexpected output of wrk:\n{out}")
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)$", out, re.M)
     return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "rps": float(rps.group(1)),
+        "requests": int(requests.group(1)),
         "p50": latency["50"],
         "p99": latency["99"],
         "non_2xx": int(bad.group(1)) if bad else 0,

@@ -11,12 +11,13 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +66,7 @@ WEEK_RUNS = [
 
 
 @contextmanager
-def throwaway_database() -> Iterator[dict]:
+def throwaway_database() -> Iterator[Mapping[str, Any]]:
     """A fresh, migrated database for the run, dropped afterwards: a temporary SQLite file, or
     on PostgreSQL (DATABASE_URL) a database of its own next to the one named, so neither the
     configured database nor a test run's "test_" database is touched. Yields the settings of
@@ -85,7 +86,7 @@ def throwaway_database() -> Iterator[dict]:
             connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def database_url(db: dict) -> str:
+def database_url(db: Mapping[str, Any]) -> str:
     """The DATABASE_URL of the throw-away PostgreSQL database, for a server process."""
     user = db.get("USER") or ""
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""

@@ -21,6 +21,7 @@ import statistics
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import django
@@ -162,7 +163,7 @@ def main(argv=None) -> None:
     # A week late in the block: a full e1RM history behind it, plans still in draft.
     monday = common.FIRST_MONDAY + timedelta(weeks=max(args.weeks - 2, 0))
 
-    results = {}
+    results: dict[int, Any] = {}  # each size's roster (its coach), then its measures
     with common.throwaway_database():
         vendor = common.vendor_name()
         generated = common.seconds(

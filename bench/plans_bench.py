@@ -19,8 +19,10 @@ import os
 import statistics
 import sys
 import time as clock
+from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import django
 
@@ -58,9 +60,11 @@ def run(coach, weeks: int) -> dict[str, list[float]]:
     return times
 
 
-def take_back(coach: Coach, monday: date) -> tuple[list[dict], dict[int, list[dict]]]:
+def take_back(
+    coach: Coach, monday: date
+) -> tuple[list[Mapping[str, Any]], dict[int, list[dict[str, Any]]]]:
     """The deadlifts the service just wrote for the week, read and then deleted."""
-    sessions = list(
+    sessions: list[Mapping[str, Any]] = list(
         LiftSession.objects.filter(athlete__coach=coach, plan__week_start=monday).values(
             "pk", "athlete_id", "plan_id", "start", "duration_minutes", "exercise"
         )
@@ -75,12 +79,15 @@ def take_back(coach: Coach, monday: date) -> tuple[list[dict], dict[int, list[di
         "target_rir",
         "target_load_reason",
     ):
-        sets_by_session.setdefault(row.pop("session_id"), []).append(row)
+        values: dict[str, Any] = dict(row)
+        sets_by_session.setdefault(values.pop("session_id"), []).append(values)
     LiftSession.objects.filter(pk__in=[s["pk"] for s in sessions]).delete()
     return sessions, sets_by_session
 
 
-def bulk_insert(sessions: list[dict], sets_by_session: dict[int, list[dict]]) -> None:
+def bulk_insert(
+    sessions: list[Mapping[str, Any]], sets_by_session: dict[int, list[dict[str, Any]]]
+) -> None:
     with transaction.atomic():
         created = LiftSession.objects.bulk_create(
             [LiftSession(**{k: v for k, v in row.items() if k != "pk"}) for row in sessions]

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = {
+BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "dashboard": ("bench/dashboard_bench.py", [], ["--sizes", "5,10", "--weeks", "3"]),
     "scheduling": ("bench/plans_bench.py", [], ["--athletes", "10", "--weeks", "2"]),
     "api": (

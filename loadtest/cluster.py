@@ -276,7 +276,8 @@ def check_sessions_and_pages(checks: Checks, tls_port: int, app_ports: list[int]
 def check_throttle(checks: Checks, tls_port: int, limit: int) -> None:
     log(f"-- the anonymous API throttle ({limit}/min) counts across both app servers")
     client = Browser(tls_port, tls=True, source="127.0.0.9")
-    statuses, servers = [], Counter()
+    statuses: list[int] = []
+    servers: Counter[str] = Counter()
     for _ in range(limit + 5):
         page = client.request(
             "POST", "/api/v1/auth/token/", b"{}", {"Content-Type": "application/json"}

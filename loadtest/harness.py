@@ -214,7 +214,7 @@ class SeededAthlete:
 def seed(athletes: int, prescribed_sets: int = 4) -> list[SeededAthlete]:
     """A coach and `athletes` athletes, each with this week published and a deadlift in it with
     its prescribed sets (logged sets fill those first, then become extra sets)."""
-    from datetime import timedelta
+    from datetime import datetime, timedelta
     from decimal import Decimal
 
     from django.contrib.auth import get_user_model
@@ -232,7 +232,7 @@ def seed(athletes: int, prescribed_sets: int = 4) -> list[SeededAthlete]:
     monday = Week.containing(now.date()).monday
     # Wednesday 17:00 UTC of this week: inside the default training window.
     start = timezone.make_aware(
-        timezone.datetime.combine(monday + timedelta(days=2), timezone.datetime.min.time())
+        datetime.combine(monday + timedelta(days=2), datetime.min.time())
     ) + timedelta(hours=17)
     password = make_password(PASSWORD)  # hashing is slow on purpose: one hash for everyone
     seeded = []
@@ -726,8 +726,12 @@ def check_stored_sets(
 
     connections.close_all()  # a restart may have cut this process's connection
     failures = []
-    stored = dict(LiftSet.objects.filter(client_id__isnull=False).values_list("client_id", "pk"))
-    stored = {str(key): value for key, value in stored.items()}
+    stored = {
+        str(key): pk
+        for key, pk in LiftSet.objects.filter(client_id__isnull=False).values_list(
+            "client_id", "pk"
+        )
+    }
     missing = [cid for cid in outcome.created if cid not in stored]
     wrong = [cid for cid, pk in outcome.acknowledged.items() if cid in stored and stored[cid] != pk]
     doubled = list(

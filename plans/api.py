@@ -41,7 +41,8 @@ class PlanSerializer(serializers.Serializer):
 
 class FixSerializer(serializers.Serializer):
     action = serializers.CharField(help_text="What applying it does, e.g. move_deadlift.")
-    label = serializers.CharField(help_text="The fix in words, for a button.")
+    # A field named "label" shadows Field.label, as DRF allows.
+    label = serializers.CharField(help_text="The fix in words, for a button.")  # type: ignore[assignment]
 
 
 class ViolationSerializer(serializers.Serializer):

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from plans.domain.weeks import InvalidWeek, Week
@@ -9,10 +11,10 @@ class WeekField(forms.Field):
 
     widget = forms.TextInput(attrs={"placeholder": "2026-W49", "size": 9})
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**{"label": "ISO week", **kwargs})
 
-    def to_python(self, value) -> Week | None:
+    def to_python(self, value: Any) -> Week | None:
         if value in self.empty_values:
             return None
         try:
@@ -20,7 +22,7 @@ class WeekField(forms.Field):
         except InvalidWeek as error:
             raise forms.ValidationError(str(error), code="invalid") from None
 
-    def prepare_value(self, value) -> str:
+    def prepare_value(self, value: Any) -> Any:
         return str(value) if isinstance(value, Week) else value
 
 

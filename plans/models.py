@@ -1,10 +1,14 @@
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from plans.domain.weeks import Week, week_of
+
+if TYPE_CHECKING:
+    from athletes.models import Athlete
 
 
 class PlanStatus(models.TextChoices):
@@ -13,7 +17,7 @@ class PlanStatus(models.TextChoices):
 
 
 class WeeklyPlanQuerySet(models.QuerySet["WeeklyPlan"]):
-    def for_start(self, athlete, start: datetime) -> "WeeklyPlan":
+    def for_start(self, athlete: "Athlete", start: datetime) -> "WeeklyPlan":
         """The plan of the athlete's local week that `start` falls in, created as a draft."""
         plan, _ = self.get_or_create(athlete=athlete, week_start=week_of(start, athlete.tz))
         return plan

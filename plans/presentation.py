@@ -25,7 +25,10 @@ class Badge(TypedDict):
     tooltip: str  # the rules' titles
 
 
-BADGE_CSS = {domain.Severity.ERROR: "text-bg-danger", domain.Severity.WARNING: "text-bg-warning"}
+BADGE_CSS: dict[str, str] = {
+    domain.Severity.ERROR: "text-bg-danger",
+    domain.Severity.WARNING: "text-bg-warning",
+}
 
 
 def badges(flags: Iterable[tuple[str, str] | list[str]]) -> list[Badge]:

@@ -50,7 +50,8 @@ class Tally:
 
     @classmethod
     def of(cls, week: domain.AthleteWeek) -> "Tally":
-        own = [session for session in (*week.runs, *week.lifts) if week.owns(session)]
+        both: list[domain.RunSession | domain.LiftSession] = [*week.runs, *week.lifts]
+        own = [session for session in both if week.owns(session)]
         return cls(
             sum(1 for session in own if session.status == DONE),
             len(own),
@@ -127,7 +128,7 @@ def to_domain_run(run: RunSession) -> domain.RunSession:
 
 
 def history_set(
-    pk: int, order: int, reps: int, load_kg: Decimal | None, rir: int | None
+    pk: int, order: int, reps: int | None, load_kg: Decimal | None, rir: int | None
 ) -> domain.LiftSet:
     """A logged working set, as the e1RM reads it: only what was done counts."""
     return domain.LiftSet(
@@ -318,7 +319,7 @@ def judge_weeks(athletes: Sequence[Athlete], monday: date) -> dict[int, LoadedWe
     loaded = {}
     for athlete in athletes:
         own_lifts = tuple(lifts[athlete.pk])
-        counted = [*own_runs[athlete.pk], *own_lifts]
+        counted: list[domain.RunSession | domain.LiftSession] = [*own_runs[athlete.pk], *own_lifts]
         loaded[athlete.pk] = LoadedWeek(
             athlete=athlete,
             monday=monday,

@@ -6,7 +6,7 @@ The present: every service that schedules or suggests a fix takes `now` (keyword
 out, it is the clock's (`clock`), read once per call. Tests pass their own.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -180,7 +180,7 @@ def schedule_roster(
     week: date,
     sets: int | None = None,
     reps: int | None = None,
-    progress: Callable[[Sequence], Sequence] | None = None,
+    progress: Callable[[Sequence], Iterable] | None = None,
     now: datetime | None = None,
 ) -> list[ScheduleResult]:
     return schedule_athletes(
@@ -194,7 +194,7 @@ def schedule_athletes(
     week: date,
     sets: int | None = None,
     reps: int | None = None,
-    progress: Callable[[Sequence], Sequence] | None = None,
+    progress: Callable[[Sequence], Iterable] | None = None,
     now: datetime | None = None,
 ) -> list[ScheduleResult]:
     """Place exactly one deadlift for each athlete's week and prescribe its sets, writing in
@@ -212,7 +212,7 @@ def _schedule(
     week: date,
     sets: int | None,
     reps: int | None,
-    progress: Callable[[Sequence], Sequence] | None,
+    progress: Callable[[Sequence], Iterable] | None,
     now: datetime,
 ) -> list[ScheduleResult]:
     loaded = load_weeks(athletes, week)
@@ -517,8 +517,9 @@ def change_time_zone(*, athlete: Athlete, time_zone: str, now: datetime | None =
             moved += start != session.start
             session.start, session.plan = start, plan
             changed.append(session)
-    for model in (RunSession, LiftSession):
-        rows = [session for session in changed if isinstance(session, model)]
-        model.objects.bulk_update(rows, ["start", "plan"], batch_size=500)
+    runs = [session for session in changed if isinstance(session, RunSession)]
+    RunSession.objects.bulk_update(runs, ["start", "plan"], batch_size=500)
+    lifts = [session for session in changed if isinstance(session, LiftSession)]
+    LiftSession.objects.bulk_update(lifts, ["start", "plan"], batch_size=500)
     Athlete.objects.filter(pk=athlete.pk).update(time_zone=time_zone)
     return moved

@@ -148,12 +148,12 @@ def _judge_and_store(
         WeekVerdict(
             athlete_id=pk,
             week_start=week,
-            revision=revisions[pk],
+            revision=revision,
             rules_version=RULES_VERSION,
             verdict=fresh[pk],
         )
         for pk in sorted(fresh)
-        if revisions[pk] is not None
+        if (revision := revisions[pk]) is not None
     ]
     try:
         with transaction.atomic():

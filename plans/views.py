@@ -3,6 +3,7 @@ service or selector, render. Every rule and every schedule comes from plans.serv
 
 from datetime import date, timedelta
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +24,7 @@ from plans.services import ServiceError
 from workouts.services import copy_runs_from_previous_week
 
 
-def this_week(tz) -> Week:
+def this_week(tz: ZoneInfo) -> Week:
     return Week.of(services.clock(), tz)
 
 
@@ -43,6 +44,7 @@ def dashboard_url(week: Week, **params: str) -> str:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Each role to its own start page."""
+    assert request.user.is_authenticated  # login_required
     if Coach.objects.filter(user=request.user).exists():
         return redirect("plans:dashboard")
     if Athlete.objects.filter(user=request.user).exists():
@@ -62,11 +64,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     bad_week = "week" in request.GET and not jump.is_valid()
     if bad_week:
         # This week's page with the form's message, answered as the bad request it was.
-        messages.error(request, " ".join(jump.errors.get("week", [])))
+        messages.error(request, " ".join(map(str, jump.errors.get("week", []))))
     elif "week" in request.GET:
         week = jump.cleaned_data["week"]
     monday = week.monday
-    sort = request.GET.get("sort") if request.GET.get("sort") in ("name", "severity") else "name"
+    sort = (
+        request.GET.get("sort", "") if request.GET.get("sort") in ("name", "severity") else "name"
+    )
     errors_only = request.GET.get("errors") == "1"
 
     judged = verdicts.roster_verdicts(coach=coach, week=monday)
@@ -107,7 +111,7 @@ def _posted_week(request: HttpRequest) -> Week:
     """The week a dashboard button posts; one that is not a week is a bad request: 400."""
     form = WeekForm(request.POST)
     if not form.is_valid():
-        raise BadRequest(" ".join(form.errors["week"]))
+        raise BadRequest(" ".join(map(str, form.errors["week"])))
     return form.cleaned_data["week"]
 
 
@@ -195,7 +199,7 @@ def athlete_week(request: HttpRequest, pk: int, week: Week) -> HttpResponse:
 
 def _week_done(request: HttpRequest, athlete: Athlete, week: Week) -> HttpResponse:
     """After a change: htmx gets the refreshed week body, a plain POST a redirect to the page."""
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]  # set by django_htmx's HtmxMiddleware
         return render(request, "plans/_week_body.html", _week_context(athlete, week.monday))
     return redirect(athlete_week_url(athlete, week))
 
@@ -259,7 +263,7 @@ def save_note(request: HttpRequest, pk: int, week: Week) -> HttpResponse:
         plan, _ = WeeklyPlan.objects.get_or_create(athlete=athlete, week_start=week.monday)
         plan.coach_note = form.cleaned_data["coach_note"]
         plan.save(update_fields=["coach_note"])
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]  # set by django_htmx's HtmxMiddleware
         return render(
             request,
             "plans/_note.html",
@@ -274,7 +278,8 @@ def save_note(request: HttpRequest, pk: int, week: Week) -> HttpResponse:
         messages.success(request, "Note saved.")
     else:
         messages.error(
-            request, "The note was not saved: " + " ".join(form.errors.get("coach_note", []))
+            request,
+            "The note was not saved: " + " ".join(map(str, form.errors.get("coach_note", []))),
         )
     return redirect(athlete_week_url(athlete, week))
 

@@ -41,6 +41,7 @@ def test_admin_search_and_filters_work(admin_client):
 
 def test_a_lift_session_shows_its_sets_inline(admin_client):
     lift = LiftSession.objects.filter(sets__isnull=False).first()
+    assert lift is not None
     response = admin_client.get(reverse("admin:workouts_liftsession_change", args=[lift.pk]))
     assert response.status_code == 200
     inline = response.context["inline_admin_formsets"][0]

@@ -73,7 +73,8 @@ def snapshot() -> dict[str, list[str]]:
         if model is not WeekVerdict
     ]
     tables = {
-        model._meta.label: sorted(repr(row) for row in model.objects.values()) for model in models
+        model._meta.label: sorted(repr(row) for row in model._default_manager.values())
+        for model in models
     }
     users = get_user_model().objects.values("pk", "username", "password", "is_active")
     tables["users"] = sorted(repr(row) for row in users)

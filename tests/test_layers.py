@@ -20,7 +20,7 @@ configuration.configure()
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
-TYPES = {
+TYPES: dict[str, type[ForbiddenContract | LayersContract | IndependenceContract]] = {
     "forbidden": ForbiddenContract,
     "layers": LayersContract,
     "independence": IndependenceContract,

@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db.models import Model
 
 from athletes.models import Athlete, Coach
 from plans.models import WeeklyPlan
@@ -20,8 +21,16 @@ def test_migrations_match_the_models():
 
 
 def counts() -> dict[str, int]:
-    models = [get_user_model(), Coach, Athlete, WeeklyPlan, RunSession, LiftSession, LiftSet]
-    return {model.__name__: model.objects.count() for model in models}
+    models: list[type[Model]] = [
+        get_user_model(),
+        Coach,
+        Athlete,
+        WeeklyPlan,
+        RunSession,
+        LiftSession,
+        LiftSet,
+    ]
+    return {model.__name__: model._default_manager.count() for model in models}
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, pagination, parsers, permissions, status, throttling
@@ -127,11 +127,13 @@ class Pagination(pagination.PageNumberPagination):
 # tests' overrides) apply; the counters live in the default cache, shared by all processes.
 class AnonThrottle(throttling.AnonRateThrottle):
     def get_rate(self):
+        assert self.scope is not None  # AnonRateThrottle's own "anon"
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
 
 class UserThrottle(throttling.UserRateThrottle):
     def get_rate(self):
+        assert self.scope is not None  # UserRateThrottle's own "user"
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
 
@@ -162,7 +164,7 @@ def lockout_response(request, original_response=None, credentials=None):
         f"try again in {minutes} minutes."
     )
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": message}, status=429)
+        response: HttpResponse = JsonResponse({"detail": message}, status=429)
     else:
         response = render(request, "registration/locked_out.html", {"message": message}, status=429)
     response["Retry-After"] = str(seconds)

@@ -1,7 +1,10 @@
 """The OpenAPI schema's shared part: every operation lists the errors the API can answer.
 Apart from web.api because drf-spectacular imports the views, which read the API settings."""
 
+from typing import Any
+
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import Direction
 
 _ERROR_BODY = {
     "type": "object",
@@ -26,7 +29,7 @@ _BODY_ERRORS = {
 class AutoSchema(SpectacularAutoSchema):
     """Every operation documents the errors the exception handler can answer."""
 
-    def _get_response_bodies(self, direction="response"):
+    def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         errors = dict(_ERRORS)
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):

@@ -70,14 +70,15 @@ class SessionViewSet(viewsets.ModelViewSet):
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
-        return visible_sessions(self.request.user, self.model).order_by("start", "pk")
+        # Each subclass sets one model; mypy sees the union of both (hence the ignores).
+        return visible_sessions(self.request.user, self.model).order_by("start", "pk")  # type: ignore[type-var]
 
     def get_serializer_context(self):
         # One now for every session of the answer.
         return {**super().get_serializer_context(), "now": clock()}
 
     def get_object(self):
-        session = get_visible_session(self.request.user, self.model, self.kwargs["pk"])
+        session = get_visible_session(self.request.user, self.model, self.kwargs["pk"])  # type: ignore[type-var]
         self.check_object_permissions(self.request, session)
         return session
 

@@ -2,6 +2,7 @@
 at an address whose secret is its only credential."""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -33,7 +34,7 @@ def _times(session: RunSession | LiftSession) -> tuple[datetime, datetime]:
     return start, start + timedelta(minutes=minutes)
 
 
-def _load(value) -> str:
+def _load(value: Decimal | None) -> str:
     return "" if value is None else f" @ {value.normalize():f} kg"
 
 

@@ -3,6 +3,7 @@ the week the coach is editing); they decide nothing about the coaching rules: th
 what the plans engine makes of the result."""
 
 from datetime import datetime
+from typing import Any
 
 from django import forms
 from django.forms import inlineformset_factory
@@ -34,7 +35,7 @@ class SessionForm(forms.ModelForm):
         label="Duration (minutes)", min_value=1, max_value=MAX_DURATION_MINUTES, initial=60
     )
 
-    def __init__(self, *args, week_bounds: tuple[datetime, datetime], **kwargs) -> None:
+    def __init__(self, *args: Any, week_bounds: tuple[datetime, datetime], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.week_bounds = week_bounds
 
@@ -90,8 +91,9 @@ class LiftSetForm(forms.ModelForm):
         fields = ["is_warmup", "target_reps", "target_load_kg", "target_rir", "target_load_reason"]
         labels = {"is_warmup": "Warm-up", "target_load_reason": "Reason for the load"}
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("DELETE") and self.has_changed() and cleaned.get("target_reps") is None:
             self.add_error("target_reps", "Give the set its reps.")
         return cleaned

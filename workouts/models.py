@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -39,7 +40,7 @@ class Exercise(models.TextChoices):
     OTHER = "other", "Other"
 
 
-def _between(field: str, low, high) -> Q:
+def _between(field: str, low: object, high: object) -> Q:
     return Q(**{f"{field}__gte": low, f"{field}__lte": high})
 
 
@@ -60,7 +61,7 @@ class Session(models.Model):
         abstract = True
         ordering = ["start"]
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Every session belongs to the plan of the local week it starts in.
         self.plan = WeeklyPlan.objects.for_start(self.athlete, self.start)
         if kwargs.get("update_fields") is not None:

@@ -67,7 +67,7 @@ def _sessions_between(user, start: datetime, end: datetime) -> list[RunSession |
     lifts = (
         visible_sessions(user, LiftSession)
         .filter(start__gte=start, start__lt=end)
-        .with_logged_flag()
+        .with_logged_flag()  # type: ignore[attr-defined]  # a LiftSession queryset, typed plain
     )
     now = plan_services.clock()
     sessions = sorted([*runs, *lifts], key=lambda session: (session.start, session.pk))

@@ -6,6 +6,7 @@ everywhere. The sessions' shapes too (runs and lifts with their sets), for the A
 endpoints and its week: here, below both, since endpoints borrow nothing from each other."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -97,7 +98,7 @@ class LiftSetSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["target_load_reason"]
         # Uniqueness of client_id is checked with the whole list, in LiftSessionSerializer.
-        extra_kwargs = {"client_id": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"client_id": {"validators": []}}
 
     def validate(self, attrs):
         # A load, an RIR or a client_id make a logged set (the database's constraints say so).
@@ -205,7 +206,8 @@ class SessionSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             # Only the caller's athletes can be named; another coach's is "does not exist".
-            self.fields["athlete"].queryset = visible_athletes(request.user)
+            # The model's foreign key: a PrimaryKeyRelatedField, typed as any field.
+            self.fields["athlete"].queryset = visible_athletes(request.user)  # type: ignore[attr-defined]
 
     def validate_start(self, value):
         return _in_range(value)

@@ -108,6 +108,7 @@ class DoneValues:
     @classmethod
     def of(cls, lift_set: LiftSet) -> "DoneValues":
         # A set with a client_id is logged (a database constraint): it has its reps.
+        assert lift_set.reps is not None
         return cls(
             reps=lift_set.reps, load_kg=lift_set.load_kg, rir=lift_set.rir, failed=lift_set.failed
         )

@@ -72,14 +72,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _start_transaction_under_autocommit(self):
         lock = self._write_lock()
         if lock is None or self.holds_write_lock:
-            return super()._start_transaction_under_autocommit()
+            return super()._start_transaction_under_autocommit()  # type: ignore[misc]  # private API the stubs leave out
         # The same bound as SQLite's own wait, and the same error when it runs out.
         timeout = self.settings_dict["OPTIONS"].get("timeout", 5)
         if not lock.acquire(timeout=timeout):
             raise OperationalError("database is locked")
         self.holds_write_lock = True
         try:
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]  # private API the stubs leave out
         except BaseException:
             self._release_write_lock()
             raise
@@ -93,18 +93,18 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _commit(self):
         try:
-            return super()._commit()
+            return super()._commit()  # type: ignore[misc]  # private API the stubs leave out
         finally:
             self._release_write_lock()
 
     def _rollback(self):
         try:
-            return super()._rollback()
+            return super()._rollback()  # type: ignore[misc]  # private API the stubs leave out
         finally:
             self._release_write_lock()
 
     def _close(self):
         try:
-            return super()._close()
+            return super()._close()  # type: ignore[misc]  # private API the stubs leave out
         finally:
             self._release_write_lock()

@@ -188,7 +188,7 @@ def _methods(pattern: URLPattern) -> set[str]:
     actions = getattr(callback, "actions", None)
     if actions:  # a viewset route: its methods are those mapped to actions
         return set(actions) - {"head", "options"}
-    view_class = callback.view_class
+    view_class = callback.view_class  # type: ignore[attr-defined]  # set by as_view()
     return {m for m in ("get", "post", "put", "patch", "delete") if hasattr(view_class, m)}
 
 

@@ -11,6 +11,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
@@ -54,11 +55,13 @@ def generous_throttles(settings):
 def test_schemathesis_against_the_live_api(live_server, generous_throttles):
     world = World()
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/")
-    failures, sent = [], []
+    failures: list[str] = []
+    sent: list[int] = []
     for caller in ("coach", "athlete"):
         _, token = AuthToken.objects.create(getattr(world, caller).user)
         headers = {"Authorization": f"Token {token}"}
         for result in schema.get_all_operations():
+            assert isinstance(result, Ok), result
             operation = result.ok()
             if operation.path.endswith("/auth/logout/"):
                 continue  # it would revoke the token the run uses
@@ -72,7 +75,7 @@ def test_schemathesis_against_the_live_api(live_server, generous_throttles):
 
 def _real_ids(world: World, operation) -> dict:
     """Path parameters naming the world's objects: random ids alone would mostly meet 404."""
-    ids = {"week": WEEK}
+    ids: dict[str, object] = {"week": WEEK}
     for prefix, pk in (
         ("/api/v1/athletes/", world.athlete.pk),
         ("/api/v1/run-sessions/", world.run.pk),

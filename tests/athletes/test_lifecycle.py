@@ -193,11 +193,13 @@ def _feed(athlete: Athlete, token: str | None = None):
 
 
 def _reactivate_on_the_roster(athlete: Athlete, client) -> None:
+    assert athlete.coach is not None
     client.force_login(athlete.coach.user)
     assert client.post(reverse("athletes:activate", args=[athlete.pk])).status_code == 302
 
 
 def _reactivate_through_the_api(athlete: Athlete, client) -> None:
+    assert athlete.coach is not None
     response = client_for(athlete.coach.user).patch(
         reverse("api:athlete-detail", args=[athlete.pk]), {"is_active": True}, format="json"
     )

@@ -52,7 +52,7 @@ def test_the_demo_week_and_scheduling_it_on_any_day(now: datetime) -> None:
         for result in results:
             if result.outcome in ("placed", "moved"):
                 # Never into the past, never within the hour.
-                assert result.start >= now + timedelta(hours=1), result
+                assert result.start is not None and result.start >= now + timedelta(hours=1), result
             if result.outcome == "no_slot":
                 assert result.reason, result
         for lift in LiftSession.objects.exclude(pk__in=[r.session_id for r in results]):
@@ -66,6 +66,7 @@ def test_the_demo_week_and_scheduling_it_on_any_day(now: datetime) -> None:
                 # another past time.
                 assert lift.start == before[lift.pk] or lift.start >= now + timedelta(hours=1)
         jonas = by_name["jonas"]
+        assert jonas.session_id is not None
         jonas_lift = LiftSession.objects.get(pk=jonas.session_id)
         if before[jonas.session_id] + timedelta(hours=1) < now:
             # His deadlift was missed: moved ahead, or left where it was with the reason.

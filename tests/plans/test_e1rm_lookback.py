@@ -90,7 +90,9 @@ def read_by_load_weeks_as_values(athlete, monday):
 
 
 def read_by_read_week(athlete, monday):
-    return selectors.read_week(Athlete.objects.all(), athlete.pk, monday).e1rm
+    week = selectors.read_week(Athlete.objects.all(), athlete.pk, monday)
+    assert week is not None
+    return week.e1rm
 
 
 def read_by_current_e1rms(athlete, monday):
@@ -139,7 +141,9 @@ def test_zones_sharing_a_week_need_not_share_its_history(coach):
         current = selectors.current_e1rms([london, utc], now)
         # The scheduler prescribes from the same history.
         results = services.schedule_roster(coach=coach, week=AFTER_AUTUMN)
-    assert loaded[london.pk].e1rm.kg == current[london.pk].kg == Decimal("168.2")
+    london_e1rm, london_current = loaded[london.pk].e1rm, current[london.pk]
+    assert london_e1rm is not None and london_current is not None
+    assert london_e1rm.kg == london_current.kg == Decimal("168.2")
     assert loaded[utc.pk].e1rm is None and current[utc.pk] is None
     reasons = {
         result.athlete.pk: selectors.load_week(result.athlete, AFTER_AUTUMN)

@@ -649,6 +649,7 @@ def test_target_reps(reps: int, code: str | None, fixed_reps: int | None) -> Non
     if code is not None and fixed_reps is not None:
         violation = found[code]
         assert f"set 5 targets {reps} reps" in violation.message
+        assert sets[1].id is not None
         assert violation.fix == SetTargetReps(
             found[code].session_ids[0], (sets[1].id,), fixed_reps, (5,)
         )
@@ -715,6 +716,7 @@ def test_target_rir(rir: int, code: str | None) -> None:
     if code is not None:
         violation = found[code]
         assert f"set 4 targets RIR {rir} and set 5 targets RIR {rir}" in violation.message
+        assert sets[0].id is not None and sets[1].id is not None
         assert violation.fix == SetTargetRir(
             violation.session_ids[0], (sets[0].id, sets[1].id), 1, (4, 5)
         )

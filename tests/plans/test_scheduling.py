@@ -18,7 +18,13 @@ from plans.domain.rules import (
     evaluate_week,
 )
 from plans.domain.scheduling import Placement, SchedulingError, schedule_deadlift
-from plans.domain.types import AthleteSettings, AthleteWeek, LiftSession, RunSession
+from plans.domain.types import (
+    AthleteSettings,
+    AthleteWeek,
+    LiftSession,
+    MoveDeadlift,
+    RunSession,
+)
 from plans.domain.weeks import week_bounds
 
 AUCKLAND = ZoneInfo("Pacific/Auckland")
@@ -62,8 +68,8 @@ def week(
     return AthleteWeek(athlete_settings or athlete(), monday, runs, lifts)
 
 
-def at_utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def at_utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 # ---------------------------------------------------------------------------- examples
@@ -508,10 +514,10 @@ def test_no_fix_moves_a_deadlift_into_the_past() -> None:
     [early] = [
         v for v in evaluate_week(w, now=local(0, 9)) if v.code == DEADLIFT_TOO_CLOSE_TO_INTERVALS
     ]
-    assert early.fix is not None and early.fix.new_start == local(1, 20)
+    assert isinstance(early.fix, MoveDeadlift) and early.fix.new_start == local(1, 20)
     late = evaluate_week(w, now=local(1, 19, 30))
     [close] = [v for v in late if v.code == DEADLIFT_TOO_CLOSE_TO_INTERVALS]
-    assert close.fix is not None and close.fix.new_start >= local(1, 20, 30)
+    assert isinstance(close.fix, MoveDeadlift) and close.fix.new_start >= local(1, 20, 30)
     # The violations themselves do not depend on the clock.
     assert [(v.code, v.message) for v in late if v.fix is None] == [
         (v.code, v.message) for v in evaluate_week(w, now=local(0, 9)) if v.fix is None
@@ -581,7 +587,7 @@ class BruteForce:
         self.under_way = [lift for lift in own_deadlifts if lift.start <= now < _end(lift)]
         missed = [lift for lift in own_deadlifts if _end(lift) < now]
         ahead = [lift for lift in own_deadlifts if lift not in missed]
-        self.keeper = (ahead or own_deadlifts or [None])[0]
+        self.keeper: LiftSession | None = next(iter(ahead or own_deadlifts), None)
         leaving = {lift.id for lift in own_deadlifts}
         self.duration = timedelta(minutes=self.keeper.duration_minutes if self.keeper else 60)
         self.tz = tz

@@ -94,7 +94,7 @@ WRITES = {
     "lift deleted": lambda a, lift: lift.delete(),
     "set created": lambda a, lift: LiftSetFactory(session=lift, order=4),
     "set updated": lambda a, lift: LiftSet.objects.filter(session=lift).update(target_rir=0),
-    "set deleted": lambda a, lift: LiftSet.objects.filter(session=lift).first().delete(),
+    "set deleted": lambda a, lift: LiftSet.objects.filter(session=lift)[0].delete(),
     "athlete settings saved": lambda a, lift: _save(a, time_zone="Pacific/Auckland"),
     "athlete window updated": lambda a, lift: Athlete.objects.filter(pk=a.pk).update(
         training_window_end=time(20)
@@ -149,6 +149,7 @@ def test_reading_does_not_move_the_revision():
     good_week(athlete)
     before = revision(athlete)
     list(RunSession.objects.filter(athlete=athlete))
+    assert athlete.coach is not None
     verdicts.roster_verdicts(coach=athlete.coach, week=WEEK)
     assert revision(athlete) == before
 

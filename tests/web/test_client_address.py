@@ -2,6 +2,8 @@
 right: the lock-out and the API throttles read the same address, and a client's own entries
 never move it."""
 
+from typing import Any
+
 import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -31,7 +33,7 @@ CASES = {
 
 
 def request_with(forwarded: str | None):
-    headers = {"REMOTE_ADDR": "10.0.0.1"}
+    headers: dict[str, Any] = {"REMOTE_ADDR": "10.0.0.1"}
     if forwarded is not None:
         headers["HTTP_X_FORWARDED_FOR"] = forwarded
     return RequestFactory().get("/", **headers)

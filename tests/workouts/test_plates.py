@@ -45,9 +45,12 @@ def test_below_the_empty_bar_there_is_no_loading():
     ],
 )
 def test_label(total, label):
-    assert plates_per_side(Decimal(total)).label == label
+    loading = plates_per_side(Decimal(total))
+    assert loading is not None
+    assert loading.label == label
 
 
 def test_another_bar_and_plate_set():
     loading = plates_per_side(Decimal("35"), bar_kg=Decimal("15"), plates=d("10", "5"))
+    assert loading is not None
     assert loading.per_side == d("10")

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -26,7 +27,7 @@ LIFT_START = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
 @dataclass
 class Door:
     name: str
-    user: object
+    user: User
 
     def client(self):
         if self.name == "api":
@@ -184,7 +185,7 @@ def test_bad_values_are_400_with_the_fields_and_write_nothing(door, lift, values
 
 def test_a_set_id_of_another_session_is_400(door, athlete, lift):
     other = phone_data.deadlift(athlete, start=LIFT_START)
-    response = door.send(lift, a_set(set_id=other.sets.first().pk))
+    response = door.send(lift, a_set(set_id=other.sets.all()[0].pk))
     assert response.status_code == 400
     assert response.json() == {"detail": "That set is not part of this session."}
     assert not LiftSet.objects.filter(reps__isnull=False).exists()

@@ -1,9 +1,10 @@
 import getpass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from athletes.models import Coach, validate_time_zone
@@ -12,12 +13,14 @@ from athletes.models import Coach, validate_time_zone
 class Command(BaseCommand):
     help = "Create a coach login (prompts for the password when --password is not given)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--password")
         parser.add_argument("--time-zone", default="UTC")
 
-    def handle(self, *args, username: str, password: str | None, time_zone: str, **options):
+    def handle(
+        self, *args: Any, username: str, password: str | None, time_zone: str, **options: Any
+    ) -> None:
         User = get_user_model()
         if User.objects.filter(username=username).exists():
             raise CommandError(f"A user named '{username}' already exists.")

@@ -10,9 +10,11 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth import models as auth_models
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -134,7 +136,7 @@ def floor_to(value: Decimal, step: Decimal) -> Decimal:
 class Command(BaseCommand):
     help = "Load the demo roster (running it again changes nothing)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         User = get_user_model()
         with transaction.atomic():
             if User.objects.filter(username=COACH_USERNAME).exists():
@@ -148,7 +150,7 @@ class Command(BaseCommand):
             f"Athlete logins: {', '.join(a.username for a in ROSTER)} / {ATHLETE_PASSWORD}"
         )
 
-    def _seed(self, User, *, now: datetime) -> None:
+    def _seed(self, User: type[auth_models.User], *, now: datetime) -> None:
         rng = random.Random(49)
         if not User.objects.filter(username=ADMIN_USERNAME).exists():
             User.objects.create_superuser(ADMIN_USERNAME, password=ADMIN_PASSWORD)
@@ -175,7 +177,9 @@ class Command(BaseCommand):
             )
             self._seed_athlete(athlete, spec, now=now, rng=rng)
 
-    def _seed_athlete(self, athlete: Athlete, spec: DemoAthlete, *, now, rng) -> None:
+    def _seed_athlete(
+        self, athlete: Athlete, spec: DemoAthlete, *, now: datetime, rng: random.Random
+    ) -> None:
         tz = ZoneInfo(spec.time_zone)
         this_monday = Week.of(now, tz).monday
         first_monday = this_monday - timedelta(weeks=HISTORY_WEEKS - 1)
@@ -220,7 +224,17 @@ class Command(BaseCommand):
             return "deadlift.not_on_hard_day"
         return ""
 
-    def _runs(self, athlete, plan, spec, monday: date, tz, *, now, rng) -> list[RunSession]:
+    def _runs(
+        self,
+        athlete: Athlete,
+        plan: WeeklyPlan,
+        spec: DemoAthlete,
+        monday: date,
+        tz: ZoneInfo,
+        *,
+        now: datetime,
+        rng: random.Random,
+    ) -> list[RunSession]:
         def at(weekday: int, clock: time) -> datetime:
             return datetime.combine(monday + timedelta(days=weekday), clock, tzinfo=tz)
 
@@ -253,7 +267,19 @@ class Command(BaseCommand):
             )
         return runs
 
-    def _deadlift(self, athlete, plan, spec, monday, tz, index, breaks, *, now, missed) -> None:
+    def _deadlift(
+        self,
+        athlete: Athlete,
+        plan: WeeklyPlan,
+        spec: DemoAthlete,
+        monday: date,
+        tz: ZoneInfo,
+        index: int,
+        breaks: str,
+        *,
+        now: datetime,
+        missed: bool,
+    ) -> None:
         if breaks == "deadlift.missing":
             return
         hard_day = spec.interval_days[0]
@@ -285,7 +311,17 @@ class Command(BaseCommand):
             )
 
     def _lift_session(
-        self, athlete, plan, start, load, working_sets, reps, rir, *, now, missed
+        self,
+        athlete: Athlete,
+        plan: WeeklyPlan,
+        start: datetime,
+        load: Decimal,
+        working_sets: int,
+        reps: int,
+        rir: int,
+        *,
+        now: datetime,
+        missed: bool,
     ) -> None:
         done = start + timedelta(minutes=60) <= now and not missed
         session = LiftSession.objects.create(
@@ -327,7 +363,9 @@ class Command(BaseCommand):
         LiftSet.objects.bulk_create(rows)
 
     @staticmethod
-    def _done(reps, load, rir, done: bool, start: datetime) -> dict[str, object]:
+    def _done(
+        reps: int, load: Decimal, rir: int | None, done: bool, start: datetime
+    ) -> dict[str, object]:
         if not done:
             return {}
         return {"reps": reps, "load_kg": load, "rir": rir, "logged_at": start}

@@ -1,6 +1,8 @@
 from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from athletes.models import Athlete, Coach
@@ -11,15 +13,23 @@ from plans.services import NO_SLOT, OUTCOMES, ServiceError, clock, schedule_athl
 class Command(BaseCommand):
     help = "Schedule every active athlete's deadlift for a week (default: next week)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--week", help="ISO week, e.g. 2026-W49 (default: next week)")
         parser.add_argument("--coach", help="only this coach's athletes (username)")
         parser.add_argument("--sets", type=int, help="working sets, 3 or 4")
         parser.add_argument("--reps", type=int, help="reps per working set, 3 or 4")
 
-    def handle(self, *args, week, coach, sets, reps, **options):
+    def handle(
+        self,
+        *args: Any,
+        week: str | None,
+        coach: str | None,
+        sets: int | None,
+        reps: int | None,
+        **options: Any,
+    ) -> None:
         try:
-            week = Week.parse(week) if week else Week.containing(clock().date()).next
+            chosen = Week.parse(week) if week else Week.containing(clock().date()).next
         except InvalidWeek as error:
             raise CommandError(f"--week {week}: {error}") from None
         athletes = Athlete.objects.filter(is_active=True).select_related("user")
@@ -28,21 +38,21 @@ class Command(BaseCommand):
                 athletes = athletes.filter(coach=Coach.objects.get(user__username=coach))
             except Coach.DoesNotExist:
                 raise CommandError(f"No coach named '{coach}'.") from None
-        athletes = list(athletes.order_by("user__username"))
+        roster = list(athletes.order_by("user__username"))
 
-        def progress(items):
-            return tqdm(items, desc=week.name, unit="athlete", file=self.stderr)
+        def progress(items: Sequence[Any]) -> Iterable[Any]:
+            return tqdm(items, desc=chosen.name, unit="athlete", file=self.stderr)
 
         try:
             results = schedule_athletes(
-                athletes=athletes, week=week.monday, sets=sets, reps=reps, progress=progress
+                athletes=roster, week=chosen.monday, sets=sets, reps=reps, progress=progress
             )
         except ServiceError as error:
             raise CommandError(f"Nothing was changed: {error}") from None
 
         counts = Counter(result.outcome for result in results)
         summary = ", ".join(f"{counts[o]} {o.replace('_', ' ')}" for o in OUTCOMES)
-        self.stdout.write(f"{week}: {len(results)} athletes: {summary}.")
+        self.stdout.write(f"{chosen}: {len(results)} athletes: {summary}.")
         for result in results:
             if result.outcome == NO_SLOT:
                 self.stdout.write(f"  no slot for {result.athlete}: {result.reason}")
