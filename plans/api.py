@@ -2,9 +2,15 @@
 coach's roster-wide violations. Every rule is the engine's (plans.services and the pure
 plans.domain); nothing here judges a week."""
 
+import hashlib
+from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
+from django.core.cache import cache
 from django.http import Http404
+from django.utils import timezone
+from django.utils.http import parse_etags
 from drf_spectacular.utils import (
     OpenApiParameter,
     PolymorphicProxySerializer,
@@ -25,9 +31,12 @@ from athletes.access import (
 from athletes.models import Athlete
 from plans import selectors, services
 from plans.domain import types as domain
+from plans.domain.horizon import holds_until
 from plans.domain.rules import evaluate_week as evaluate_athlete_week
 from plans.domain.weeks import FIRST_MONDAY, LAST_MONDAY, InvalidWeek, Week
 from plans.models import PlanStatus
+from plans.selectors import Detail
+from plans.verdicts import RULES_VERSION
 from web.api import Pagination, forbid
 from workouts.serializers import LiftSessionSerializer, RunSessionSerializer
 
@@ -166,7 +175,7 @@ def _session(kind: str, row: dict, missed: bool) -> dict:
 
 
 def week_data(
-    shown: selectors.ShownWeek, violations: list[domain.Violation], *, now: datetime
+    shown: selectors.LoadedWeek, violations: list[domain.Violation], *, now: datetime
 ) -> dict:
     """The week in WeekSerializer's shape, built from plain values: a serializer per session
     (its fields built anew each time) cost more than reading and judging the week. Missed is
@@ -202,15 +211,73 @@ def week_data(
     }
 
 
-def show_week(request, pk: int, monday: date) -> dict:
-    """The week of an athlete in the caller's scope as the engine judges it now, or 404."""
-    shown = selectors.read_week(visible_athletes(request.user), pk, monday)
-    if shown is None:
+# The answer is cached keyed on all it depends on but the clock (the athlete's revision, the
+# plan, the code that makes it); the clock is handled by holding an answer only until the
+# first instant it may change (plans.domain.horizon), which the ETag names too.
+ANSWER_VERSION = hashlib.sha256((RULES_VERSION + Path(__file__).read_text()).encode()).hexdigest()[
+    :16
+]
+ANSWER_SECONDS = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class WeekAnswer:
+    data: dict
+    etag: str
+
+
+def _answer_key(head: selectors.WeekHead, monday: date) -> str:
+    plan = head.plan
+    plan_state = plan and (plan.pk, plan.status, plan.published_at, plan.coach_note)
+    parts = (
+        ANSWER_VERSION,
+        head.athlete.pk,
+        monday,
+        head.revision,
+        plan_state,
+        timezone.get_current_timezone_name(),
+    )
+    return f"week-answer:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
+
+
+def _etag(key: str, until: datetime, now: datetime) -> str:
+    # An answer computed at the very instant it may change holds at that instant only.
+    at = now.isoformat() if until == now else ""
+    return '"' + hashlib.sha256(f"{key}|{until.isoformat()}|{at}".encode()).hexdigest()[:32] + '"'
+
+
+def show_week(request, pk: int, monday: date) -> WeekAnswer:
+    """The week of an athlete in the caller's scope as the engine judges it now, or 404: from
+    the cache while the athlete's revision, the plan and the clock's horizon allow (three
+    queries: the athlete with their revision, the plan; none more), else read (Detail.FULL)
+    and judged."""
+    head = selectors.read_head(visible_athletes(request.user), pk, monday)
+    if head is None:
         raise Http404("No such athlete.")
-    if not may_see_week(request.user, shown.plan):
+    if not may_see_week(request.user, head.plan):
         raise Http404("This week is not published yet.")
     now = services.clock()
-    return week_data(shown, evaluate_athlete_week(shown.week, now=now), now=now)
+    key = _answer_key(head, monday)
+    cached = cache.get(key)
+    if cached is not None:
+        data, since, until = cached
+        if since <= now < until:
+            return WeekAnswer(data, _etag(key, until, now))
+    loaded = selectors.read_weeks(
+        [head.athlete], monday, detail=Detail.FULL, plans={pk: head.plan}
+    )[pk]
+    data = week_data(loaded, evaluate_athlete_week(loaded.week, now=now), now=now)
+    until = holds_until(loaded.week, now)
+    # Without a revision (never expected: a trigger counts every new athlete) nothing says
+    # when the sessions change: not cached.
+    if head.revision is not None and until > now:
+        cache.set(key, (data, now, until), ANSWER_SECONDS)
+    return WeekAnswer(data, _etag(key, until, now))
+
+
+def _not_modified(request, etag: str) -> bool:
+    sent = parse_etags(request.headers.get("If-None-Match", ""))
+    return "*" in sent or any(tag.removeprefix("W/") == etag for tag in sent)
 
 
 # ---------------------------------------------------------------------------- views
@@ -252,7 +319,11 @@ class WeekView(AthleteWeekView):
     def get(self, request, pk: int, week: Week):
         """The week as the engine judges it: plan, sessions in start order, violations. An
         athlete sees published weeks only."""
-        return Response(show_week(request, pk, week.monday))
+        answer = show_week(request, pk, week.monday)
+        headers = {"ETag": answer.etag}
+        if _not_modified(request, answer.etag):
+            return Response(status=304, headers=headers)
+        return Response(answer.data, headers=headers)
 
 
 class ScheduleDeadliftView(AthleteWeekView):
@@ -270,7 +341,7 @@ class ScheduleDeadliftView(AthleteWeekView):
         result = services.schedule_deadlift(
             athlete=athlete, week=week.monday, **choice.validated_data
         )
-        data = show_week(request, athlete.pk, week.monday)
+        data = {**show_week(request, athlete.pk, week.monday).data}
         data["scheduling"] = {"result": result.outcome, "reason": result.reason}
         return Response(data)
 
@@ -283,7 +354,7 @@ class PublishWeekView(AthleteWeekView):
         """Publish the week's plan: the athlete sees it from now on."""
         athlete = self.planned_by_caller(request, pk)
         services.publish_week(athletes=[athlete], week=week.monday)
-        return Response(show_week(request, athlete.pk, week.monday))
+        return Response(show_week(request, athlete.pk, week.monday).data)
 
 
 class ApplyFixView(AthleteWeekView):
@@ -299,7 +370,7 @@ class ApplyFixView(AthleteWeekView):
         body = FixRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.apply_fix(athlete=athlete, week=week.monday, code=body.validated_data["code"])
-        return Response(show_week(request, athlete.pk, week.monday))
+        return Response(show_week(request, athlete.pk, week.monday).data)
 
 
 class ScheduleRosterView(APIView):

@@ -2,7 +2,7 @@
 here, only arranged for a template (rows, day columns, badges)."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypedDict
 from zoneinfo import ZoneInfo
@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 from plans.domain import types as domain
 from plans.domain.format import weekday_name
 from plans.domain.rules import RULES
+from plans.selectors import LoadedWeek
 from plans.services import WeekReport
 from plans.verdicts import AthleteVerdict, Verdict
-from workouts.models import LiftSession, RunSession
+from workouts.models import Exercise, RunKind, SessionStatus
 
 
 class Badge(TypedDict):
@@ -59,11 +60,6 @@ def violation_badges(violations: list[domain.Violation]) -> list[Badge]:
 def rule_title(code: str) -> str:
     rule = RULES.get(code)
     return rule.title if rule is not None else code
-
-
-def own_sessions(report: WeekReport) -> tuple[list[RunSession], list[LiftSession]]:
-    loaded = report.loaded
-    return loaded.own(loaded.runs), loaded.own(loaded.lifts)
 
 
 class DashboardRow(TypedDict):
@@ -138,15 +134,16 @@ def summary(rows: list[DashboardRow]) -> Summary:
 
 @dataclass
 class Card:
-    session: RunSession | LiftSession
+    session: dict  # the row read (plans.selectors' columns)
     kind: str
+    status_label: str
     start: datetime
     time_label: str
     is_deadlift: bool
     flagged: bool
     missed: bool
     is_lift: bool = False
-    sets: list = field(default_factory=list)
+    sets: tuple[domain.LiftSet, ...] = ()
 
 
 @dataclass
@@ -162,32 +159,35 @@ def day_columns(report: WeekReport, *, now: datetime) -> list[DayColumn]:
     week = report.loaded.week
     tz: ZoneInfo = week.time_zone
     flagged = {sid for v in report.violations for sid in v.session_ids}
-    runs, lifts = own_sessions(report)
+    runs = {run.id: run for run in week.runs}
+    lifts = {lift.id: lift for lift in week.lifts}
     cards: list[Card] = [
         Card(
-            run,
-            f"{run.get_kind_display()} run",
-            run.start,
-            _clock(run.start, tz),
+            row,
+            f"{RunKind(row['kind']).label} run",
+            SessionStatus(row["status"]).label,
+            row["start"],
+            _clock(row["start"], tz),
             False,
-            run.pk in flagged,
-            run.is_missed_at(now),
+            row["id"] in flagged,
+            runs[row["id"]].is_missed(now),
         )
-        for run in runs
+        for row in report.loaded.runs
     ]
     cards += [
         Card(
-            lift,
-            lift.get_exercise_display(),
-            lift.start,
-            _clock(lift.start, tz),
-            lift.is_deadlift,
-            lift.pk in flagged,
-            lift.is_missed_at(now),  # reads the sets load_week prefetched
+            row,
+            Exercise(row["exercise"]).label,
+            SessionStatus(row["status"]).label,
+            row["start"],
+            _clock(row["start"], tz),
+            lifts[row["id"]].is_deadlift,
+            row["id"] in flagged,
+            lifts[row["id"]].is_missed(now),
             is_lift=True,
-            sets=list(lift.sets.all()),
+            sets=lifts[row["id"]].sets,
         )
-        for lift in lifts
+        for row in report.loaded.lifts
     ]
     cards.sort(key=lambda card: card.start)
     today = now.astimezone(tz).date()
@@ -201,6 +201,34 @@ def day_columns(report: WeekReport, *, now: datetime) -> list[DayColumn]:
         )
         for day in week.days
     ]
+
+
+def shown_session(kind: str, row: dict, *, missed: bool) -> dict:
+    """A session's row as the phone's lists show it: with its type, what it is in words, its
+    status in words and whether it is missed."""
+    label = (
+        Exercise(row["exercise"]).label if kind == "lift" else f"{RunKind(row['kind']).label} run"
+    )
+    return {
+        **row,
+        "type": kind,
+        "label": label,
+        "status_label": SessionStatus(row["status"]).label,
+        "missed": missed,
+    }
+
+
+def shown_sessions(loaded: LoadedWeek, *, now: datetime) -> list[dict]:
+    """The week's own sessions in start order, each missed as the domain says at `now`."""
+    runs = {run.id: run for run in loaded.week.runs}
+    lifts = {lift.id: lift for lift in loaded.week.lifts}
+    shown = [
+        shown_session("run", row, missed=runs[row["id"]].is_missed(now)) for row in loaded.runs
+    ]
+    shown += [
+        shown_session("lift", row, missed=lifts[row["id"]].is_missed(now)) for row in loaded.lifts
+    ]
+    return sorted(shown, key=lambda session: (session["start"], session["id"]))
 
 
 def _clock(moment: datetime, tz: ZoneInfo) -> str:

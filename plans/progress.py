@@ -1,15 +1,14 @@
 """An athlete's last weeks for the progress page: the deadlift e1RM each week and the share of
-sessions done, read in a fixed number of queries and drawn as server-side SVG."""
+sessions done, read by the week's read model (plans.selectors.read_span) in three queries and
+drawn as server-side SVG."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from athletes.models import Athlete
-from plans.domain.prescription import estimate_e1rm
-from plans.domain.weeks import Week, week_bounds, week_of
-from plans.selectors import to_domain_set
-from workouts.models import Exercise, LiftSession, LiftSet, RunSession, SessionStatus
+from plans.domain.weeks import Week
+from plans.selectors import LoadedWeek, best_e1rm, read_span
 
 WEEKS = 12
 
@@ -64,40 +63,17 @@ class Progress:
 
 
 def athlete_progress(*, athlete: Athlete, last_week: date, weeks: int = WEEKS) -> Progress:
-    tz = athlete.tz
-    mondays = [last_week - timedelta(days=7 * offset) for offset in reversed(range(weeks))]
-    start, _ = week_bounds(mondays[0], tz)
-    _, end = week_bounds(mondays[-1], tz)
+    return progress_of(read_span(athlete, last_week - timedelta(weeks=weeks - 1), last_week))
 
-    sets_by_week: dict[date, list] = {monday: [] for monday in mondays}
-    for lift_set in (
-        LiftSet.objects.filter(
-            session__athlete=athlete,
-            session__exercise=Exercise.DEADLIFT,
-            session__start__gte=start,
-            session__start__lt=end,
-            is_warmup=False,
-            reps__isnull=False,
-        )
-        .exclude(session__status=SessionStatus.SKIPPED)
-        .select_related("session")
-    ):
-        sets_by_week[week_of(lift_set.session.start, tz)].append(to_domain_set(lift_set))
 
-    done: dict[date, int] = dict.fromkeys(mondays, 0)
-    planned: dict[date, int] = dict.fromkeys(mondays, 0)
-    for model in (RunSession, LiftSession):
-        for session_start, status in model.objects.filter(
-            athlete=athlete, start__gte=start, start__lt=end
-        ).values_list("start", "status"):
-            monday = week_of(session_start, tz)
-            planned[monday] += 1
-            done[monday] += status == SessionStatus.DONE
-
+def progress_of(span: list[LoadedWeek]) -> Progress:
+    """The progress of the weeks read (selectors.read_span), in their order."""
     points = []
-    for monday in mondays:
-        e1rm = estimate_e1rm(sets_by_week[monday])
-        points.append(WeekPoint(monday, e1rm.kg if e1rm else None, done[monday], planned[monday]))
+    for loaded in span:
+        # The best of the week's own logged deadlift sets.
+        e1rm = best_e1rm(loaded.lifts, *loaded.bounds)
+        kg, tally = e1rm.kg if e1rm else None, loaded.tally
+        points.append(WeekPoint(loaded.monday, kg, tally.done, tally.planned))
     return Progress(points, _e1rm_chart(points), _compliance_chart(points))
 
 

@@ -1,4 +1,4 @@
-"""Writes of the plans engine: load what the pure domain needs (plans.selectors), call it, and
+"""Writes of the plans engine: read what the pure domain needs (plans.selectors), call it, and
 write the result in one transaction. The dashboard, the phone pages, the API and the management
 commands all come through here, so a rule or a schedule is computed in one place.
 
@@ -29,14 +29,7 @@ from plans.domain.scheduling import SchedulingError
 from plans.domain.scheduling import schedule_deadlift as place_deadlift
 from plans.domain.weeks import same_local_time, week_of
 from plans.models import PlanStatus, WeeklyPlan
-from plans.selectors import (
-    LoadedWeek,
-    ServiceError,
-    judge_weeks,
-    load_week,
-    load_weeks,
-    roster,
-)
+from plans.selectors import Detail, LoadedWeek, ServiceError, read_week, read_weeks, roster
 from workouts.models import Exercise, LiftSession, LiftSet, RunSession, SessionStatus
 
 __all__ = [
@@ -83,8 +76,8 @@ class WeekReport:
 def judge_athletes(athletes: Sequence[Athlete], week: date) -> list[WeekReport]:
     """The athletes' weeks, judged for the dashboard: the same violations as evaluate_roster's,
     without fixes (the dashboard offers them on the athlete's week), from only the sessions
-    the rules read (selectors.judge_weeks). Five queries, whatever the number of athletes."""
-    loaded = judge_weeks(athletes, week)
+    the rules read (Detail.JUDGE). Four queries, whatever the number of athletes."""
+    loaded = read_weeks(athletes, week, detail=Detail.JUDGE)
     return [
         # Judged only: the violations do not depend on the clock, so any instant will do.
         WeekReport(item, evaluate_athlete_week(item.week, now=clock(), suggest_fixes=False))
@@ -93,15 +86,14 @@ def judge_athletes(athletes: Sequence[Athlete], week: date) -> list[WeekReport]:
 
 
 def evaluate_week(*, athlete: Athlete, week: date, now: datetime | None = None) -> WeekReport:
-    loaded = load_week(athlete, week)
+    loaded = read_week(athlete, week, detail=Detail.FULL)
     return WeekReport(loaded, evaluate_athlete_week(loaded.week, now=clock(now)))
 
 
 def evaluate_roster(*, coach: Coach, week: date, now: datetime | None = None) -> list[WeekReport]:
-    """Every active athlete of the coach, in a fixed number of queries. Judged only: the
-    reports carry the domain's weeks, not the model rows (LoadedWeek.runs and .lifts), nor
-    the e1RM (LoadedWeek.e1rm is None)."""
-    loaded = load_weeks(roster(coach), week, rows=False, e1rm=False)
+    """Every active athlete of the coach, in a fixed number of queries, with fixes; no e1RM
+    (LoadedWeek.e1rm is None): no rule reads it."""
+    loaded = read_weeks(roster(coach), week, detail=Detail.SHOW)
     at = clock(now)
     return [WeekReport(item, evaluate_athlete_week(item.week, now=at)) for item in loaded.values()]
 
@@ -215,7 +207,7 @@ def _schedule(
     progress: Callable[[Sequence], Iterable] | None,
     now: datetime,
 ) -> list[ScheduleResult]:
-    loaded = load_weeks(athletes, week)
+    loaded = read_weeks(athletes, week, detail=Detail.FULL)
     items = list(loaded.values())
     plan = _SchedulePlan(now)
     for item in progress(items) if progress else items:
@@ -258,10 +250,9 @@ class _SchedulePlan:
                 ScheduleResult(item.athlete, NO_SLOT, None, placement.reason, placement.session_id)
             )
             return
-        existing = next((lift for lift in item.lifts if lift.pk == placement.session_id), None)
         current = next((lift for lift in item.week.lifts if lift.id == placement.session_id), None)
         wanted = self.prescription(item, *_shape(current, sets, reps))
-        if existing is None or current is None:
+        if current is None:
             session = LiftSession(
                 athlete=item.athlete,
                 exercise=Exercise.DEADLIFT,
@@ -273,9 +264,9 @@ class _SchedulePlan:
             outcome = PLACED
         else:
             outcome = UNCHANGED
-            if existing.start != placement.start:
-                existing.start = placement.start
-                self.moved.append(existing)
+            if current.start != placement.start:
+                # Only the start is written (bulk_update by primary key): no row to read first.
+                self.moved.append(LiftSession(pk=current.id, start=placement.start))
                 outcome = MOVED
             # Logged sets are history, and targets the coach chose by hand are the coach's: the
             # scheduler may move such a session, never rewrite its sets.
@@ -284,11 +275,16 @@ class _SchedulePlan:
                 and prescribed_by_scheduler(current.sets)
                 and _target_rows(current.sets) != _target_rows(wanted)
             ):
-                self.prescriptions[existing.pk] = wanted
+                self.prescriptions[current.id] = wanted
                 outcome = UPDATED if outcome == UNCHANGED else outcome
-            session = existing
         self.results.append(
-            ScheduleResult(item.athlete, outcome, placement.start, placement.reason, session.pk)
+            ScheduleResult(
+                item.athlete,
+                outcome,
+                placement.start,
+                placement.reason,
+                None if current is None else current.id,
+            )
         )
 
     def write(self) -> None:
@@ -404,16 +400,8 @@ def apply_fix(*, athlete: Athlete, week: date, code: str, now: datetime | None =
     return label
 
 
-def _session(loaded: LoadedWeek, session_id: int) -> LiftSession:
-    try:
-        return next(lift for lift in loaded.lifts if lift.pk == session_id)
-    except StopIteration:
-        raise ServiceError("That deadlift is no longer in this week.") from None
-
-
 def _add_working_sets(loaded: LoadedWeek, session_id: int, count: int) -> None:
-    session = _session(loaded, session_id)
-    existing = list(session.sets.all())
+    existing = loaded.lift(session_id).sets
     working = [s for s in existing if not s.is_warmup]
     template = working[-1] if working else None
     reps = template.target_reps if template and template.target_reps in (3, 4) else DEFAULT_REPS
@@ -422,7 +410,7 @@ def _add_working_sets(loaded: LoadedWeek, session_id: int, count: int) -> None:
     LiftSet.objects.bulk_create(
         [
             LiftSet(
-                session=session,
+                session_id=session_id,
                 order=next_order + offset,
                 target_reps=reps,
                 target_load_kg=load_kg,
@@ -442,11 +430,12 @@ def _retarget(
     reps: int | None = None,
     rir: int | None = None,
 ) -> None:
-    session = _session(loaded, session_id)
+    loaded.lift(session_id)  # still in this week
     changed = []
-    for lift_set in session.sets.all():
-        if lift_set.pk not in set_ids or lift_set.is_logged:
-            continue
+    # Read where they are written: logged sets are history, never retargeted.
+    for lift_set in LiftSet.objects.filter(
+        session_id=session_id, pk__in=list(set_ids), reps__isnull=True
+    ).order_by("order"):
         lift_set.target_reps = reps if reps is not None else lift_set.target_reps
         lift_set.target_rir = rir if rir is not None else lift_set.target_rir
         # A new rep or RIR target means a new load: keep the set as heavy as the advice wants.

@@ -4,37 +4,48 @@ costs a few small reads rather than judging every week on every visit.
 
 An athlete's revision (AthleteRevision) moves on every change to their sessions, sets or
 settings: database triggers keep it (plans/migrations/0003), so no write path can forget.
-RULES_VERSION is a hash of the code that decides a verdict, so a deploy that changes a rule
-recomputes every verdict it meets. A stored verdict is used while both are the ones it was
-computed at. The revision is read before the week's sessions, so a change that lands while a
-verdict is computed leaves that verdict stale (recomputed next time), never wrong."""
+RULES_VERSION is a hash of the code that decides a verdict (RULES_SOURCES: the pure domain,
+the read model that decides what the rules are given, and this module), so a deploy that
+changes any of it recomputes every verdict it meets. A stored verdict is used while both are
+the ones it was computed at. The revision is read before the week's sessions, so a change that
+lands while a verdict is computed leaves that verdict stale (recomputed next time), never
+wrong."""
 
 import hashlib
-import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
-from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, FilteredRelation, Q
 
 from athletes.models import Athlete, Coach
-from plans import services
+from plans import selectors, services
 from plans.domain.format import local_time_label, weekday_short
-from plans.models import AthleteRevision, PlanStatus, WeeklyPlan, WeekVerdict
+from plans.models import PlanStatus, WeekVerdict
+
+_HERE = Path(__file__).resolve().parent
+# Everything that decides a verdict: the rules and the domain they judge, what they are given
+# (the read model) and how they are called (the services' judge_athletes), and this module.
+RULES_SOURCES = (
+    *sorted((_HERE / "domain").glob("*.py")),
+    Path(selectors.__file__).resolve(),
+    Path(services.__file__).resolve(),
+    _HERE / "verdicts.py",
+)
 
 
-def _code_version() -> str:
-    here = Path(__file__).resolve().parent
-    sources = [*sorted((here / "domain").glob("*.py")), here / "verdicts.py"]
+def code_version(sources: tuple[Path, ...] = RULES_SOURCES) -> str:
     digest = hashlib.sha256()
     for source in sources:
+        digest.update(source.name.encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
 
 
-RULES_VERSION = _code_version()
+RULES_VERSION = code_version()
 
 
 class Verdict(TypedDict):
@@ -79,59 +90,52 @@ def roster_verdicts(*, coach: Coach, week: date) -> list[AthleteVerdict]:
     plans for the week); judging the others adds seven."""
     rows = _roster_with_verdicts(coach, week)
     current = {
-        row[0]: row[-1]
+        row["pk"]: row["stored_verdict"]
         for row in rows
-        if row[-3] == row[-4] and row[-2] == RULES_VERSION and row[-4] is not None
+        if row["current_revision"] is not None
+        and row["stored_revision"] == row["current_revision"]
+        and row["stored_rules_version"] == RULES_VERSION
     }
-    stale = [row[0] for row in rows if row[0] not in current]
+    stale = [row["pk"] for row in rows if row["pk"] not in current]
     if stale:
-        current.update(_judge_and_store(stale, {row[0]: row[-4] for row in rows}, week))
+        revisions = {row["pk"]: row["current_revision"] for row in rows}
+        current.update(_judge_and_store(stale, revisions, week))
     return [
         AthleteVerdict(
-            athlete_id=pk,
-            name=Athlete.display_name(first_name, last_name, username),
-            username=username,
-            time_zone=time_zone,
-            plan_status=PlanStatus(status).label if status else "No plan",
-            verdict=current[pk],
+            athlete_id=row["pk"],
+            name=Athlete.display_name(row["first_name"], row["last_name"], row["username"]),
+            username=row["username"],
+            time_zone=row["time_zone"],
+            plan_status=PlanStatus(row["plan_status"]).label if row["plan_status"] else "No plan",
+            verdict=current[row["pk"]],
         )
-        for pk, first_name, last_name, username, time_zone, status, *_ in rows
+        for row in rows
     ]
 
 
-# The page's one query, written out: the ORM took longer to build and compile it (two
-# conditional joins) than the database takes to run it, on every visit.
-ROSTER_WITH_VERDICTS = """
-SELECT athlete.id, person.first_name, person.last_name, person.username, athlete.time_zone,
-       plan.status, counter.revision, stored.revision, stored.rules_version, stored.verdict
-FROM {athlete} athlete
-JOIN {user} person ON person.id = athlete.user_id
-LEFT JOIN {revision} counter ON counter.athlete_id = athlete.id
-LEFT JOIN {verdict} stored ON stored.athlete_id = athlete.id AND stored.week_start = %s
-LEFT JOIN {plan} plan ON plan.athlete_id = athlete.id AND plan.week_start = %s
-WHERE athlete.coach_id = %s AND athlete.is_active
-ORDER BY person.last_name, person.first_name, person.username, athlete.id
-"""
-
-
-def _roster_with_verdicts(coach: Coach, week: date) -> list[tuple]:
-    """The coach's active athletes in name order, each with their plan's status, revision and
-    stored verdict for the week (None where there is none)."""
-    sql = ROSTER_WITH_VERDICTS.format(
-        athlete=Athlete._meta.db_table,
-        user=get_user_model()._meta.db_table,
-        revision=AthleteRevision._meta.db_table,
-        verdict=WeekVerdict._meta.db_table,
-        plan=WeeklyPlan._meta.db_table,
+def _roster_with_verdicts(coach: Coach, week: date) -> list[Mapping[str, Any]]:
+    """The coach's active athletes in name order, each with their revision, and their plan's
+    status and stored verdict for the week (None where there is none): one query."""
+    return list(
+        Athlete.objects.filter(coach=coach, is_active=True)
+        .annotate(
+            stored=FilteredRelation("verdicts", condition=Q(verdicts__week_start=week)),
+            planned=FilteredRelation("plans", condition=Q(plans__week_start=week)),
+        )
+        .order_by("user__last_name", "user__first_name", "user__username", "pk")
+        .values(
+            "pk",
+            "time_zone",
+            first_name=F("user__first_name"),
+            last_name=F("user__last_name"),
+            username=F("user__username"),
+            plan_status=F("planned__status"),
+            current_revision=F("revision__revision"),
+            stored_revision=F("stored__revision"),
+            stored_rules_version=F("stored__rules_version"),
+            stored_verdict=F("stored__verdict"),
+        )
     )
-    day = connection.ops.adapt_datefield_value(week)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [day, day, coach.pk])
-        rows = cursor.fetchall()
-    # Both databases hand the JSON over as text (Django's own JSONField decodes it likewise).
-    return [
-        (*row[:-1], json.loads(row[-1]) if isinstance(row[-1], str) else row[-1]) for row in rows
-    ]
 
 
 def _judge_and_store(

@@ -4,89 +4,77 @@ at an address whose secret is its only credential."""
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event
 
-from athletes.access import calendar_athlete, calendar_sessions
+from athletes.access import calendar_athlete, may_see_week
 from athletes.models import Athlete
-from plans.domain.weeks import week_bounds, week_of
+from plans.domain import types as domain
+from plans.domain.weeks import week_of
+from plans.presentation import shown_session
+from plans.selectors import read_span
 from plans.services import clock
-from workouts.models import LiftSession, LiftSet, RunSession, SessionStatus
+from workouts.models import SessionStatus
 
 # "covering the last 4 and next 8 weeks", counted in the athlete's local weeks
 WEEKS_BEFORE = 4
 WEEKS_AFTER = 8
 
 
-def _times(session: RunSession | LiftSession) -> tuple[datetime, datetime]:
-    # A done session with its actuals shows when it really happened, as the rules judge it.
-    if (
-        session.status == SessionStatus.DONE
-        and session.actual_start is not None
-        and session.actual_duration_minutes is not None
-    ):
-        start, minutes = session.actual_start, session.actual_duration_minutes
-    else:
-        start, minutes = session.start, session.duration_minutes
-    start = start.astimezone(UTC)
-    return start, start + timedelta(minutes=minutes)
-
-
 def _load(value: Decimal | None) -> str:
     return "" if value is None else f" @ {value.normalize():f} kg"
 
 
-def _set_line(lift_set: LiftSet, working_number: int | None) -> str:
-    label = "Warm-up" if lift_set.is_warmup else f"Set {working_number}"
-    if lift_set.reps is not None:
-        done = f"{lift_set.reps} reps{_load(lift_set.load_kg)}"
-        rir = f", RIR {lift_set.rir}" if lift_set.rir is not None else ""
-        return f"{label}: done {done}{rir}{' (failed)' if lift_set.failed else ''}"
-    line = f"{label}: {lift_set.target_reps or '?'} reps{_load(lift_set.target_load_kg)}"
-    if lift_set.target_rir is not None and not lift_set.is_warmup:
-        line += f", RIR {lift_set.target_rir}"
-    if lift_set.target_load_kg is None and lift_set.target_load_reason:
-        line += f" ({lift_set.target_load_reason})"
+def _set_line(lift_set: dict, working_number: int | None) -> str:
+    label = "Warm-up" if lift_set["is_warmup"] else f"Set {working_number}"
+    if lift_set["reps"] is not None:
+        done = f"{lift_set['reps']} reps{_load(lift_set['load_kg'])}"
+        rir = f", RIR {lift_set['rir']}" if lift_set["rir"] is not None else ""
+        return f"{label}: done {done}{rir}{' (failed)' if lift_set['failed'] else ''}"
+    line = f"{label}: {lift_set['target_reps'] or '?'} reps{_load(lift_set['target_load_kg'])}"
+    if lift_set["target_rir"] is not None and not lift_set["is_warmup"]:
+        line += f", RIR {lift_set['target_rir']}"
+    if lift_set["target_load_kg"] is None and lift_set["target_load_reason"]:
+        line += f" ({lift_set['target_load_reason']})"
     return line
 
 
-def _description(session: RunSession | LiftSession) -> str:
+def _description(kind: str, row: dict) -> str:
     lines = []
-    if isinstance(session, LiftSession):
+    if kind == "lift":
         working = 0
-        for lift_set in session.sets.all():
-            if not lift_set.is_warmup:
+        for lift_set in row["sets"]:
+            if not lift_set["is_warmup"]:
                 working += 1
-            lines.append(_set_line(lift_set, None if lift_set.is_warmup else working))
-    elif session.distance_km is not None:
-        lines.append(f"{session.distance_km.normalize():f} km")
-    if session.notes:
-        lines.append(session.notes)
+            lines.append(_set_line(lift_set, None if lift_set["is_warmup"] else working))
+    elif row["distance_km"] is not None:
+        lines.append(f"{row['distance_km'].normalize():f} km")
+    if row["notes"]:
+        lines.append(row["notes"])
     return "\n".join(lines)
 
 
-def _event(session: RunSession | LiftSession, kind: str, now: datetime) -> Event:
-    start, end = _times(session)
+def _event(
+    kind: str, row: dict, session: domain.RunSession | domain.LiftSession, now: datetime
+) -> Event:
+    shown = shown_session(kind, row, missed=session.is_missed(now))
     event = Event()
     # Stable per session, so a moved session updates the same event in the subscriber's app.
-    event.add("uid", f"{kind}-{session.pk}@ironstride")
+    event.add("uid", f"{kind}-{row['id']}@ironstride")
     event.add("dtstamp", now.astimezone(UTC))
-    event.add("dtstart", start)
-    event.add("dtend", end)
-    if isinstance(session, RunSession):
-        summary = f"{session.get_kind_display()} run"
-    else:
-        summary = session.get_exercise_display()
-    if session.status == SessionStatus.SKIPPED:
+    # A done session with its actuals shows when it really happened, as the rules judge it.
+    event.add("dtstart", session.effective_start)
+    event.add("dtend", session.effective_end)
+    summary = shown["label"]
+    if row["status"] == SessionStatus.SKIPPED:
         event.add("status", "CANCELLED")
-    elif session.status == SessionStatus.DONE:
+    elif row["status"] == SessionStatus.DONE:
         summary += " (done)"
-    elif session.is_missed_at(now):  # a lift's sets are prefetched
+    elif shown["missed"]:
         summary = f"Missed: {summary}"
     event.add("summary", summary)
-    description = _description(session)
+    description = _description(kind, row)
     if description:
         event.add("description", description)
     return event
@@ -94,23 +82,28 @@ def _event(session: RunSession | LiftSession, kind: str, now: datetime) -> Event
 
 def build_calendar(athlete: Athlete, *, now: datetime) -> Calendar:
     this_monday = week_of(now, athlete.tz)
-    since = week_bounds(this_monday - timedelta(weeks=WEEKS_BEFORE), athlete.tz)[0]
-    until = week_bounds(this_monday + timedelta(weeks=WEEKS_AFTER), athlete.tz)[1]
-    runs = calendar_sessions(athlete, RunSession).filter(start__gte=since, start__lt=until)
-    lifts = (
-        calendar_sessions(athlete, LiftSession)
-        .filter(start__gte=since, start__lt=until)
-        .prefetch_related(Prefetch("sets", queryset=LiftSet.objects.order_by("order")))
+    span = read_span(
+        athlete,
+        this_monday - timedelta(weeks=WEEKS_BEFORE),
+        this_monday + timedelta(weeks=WEEKS_AFTER),
     )
     calendar = Calendar()
     calendar.add("prodid", "-//Ironstride//Training calendar//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"Ironstride: {athlete}")
-    events = [(run.start, _event(run, "run", now)) for run in runs.order_by("start", "pk")]
-    events += [(lift.start, _event(lift, "lift", now)) for lift in lifts.order_by("start", "pk")]
-    for _, event in sorted(events, key=lambda pair: pair[0]):
-        calendar.add_component(event)
+    for loaded in span:
+        # Like the athlete's own pages: published weeks only.
+        if not may_see_week(athlete.user, loaded.plan):
+            continue
+        runs = {run.id: run for run in loaded.week.runs}
+        lifts = {lift.id: lift for lift in loaded.week.lifts}
+        events = [(row["start"], _event("run", row, runs[row["id"]], now)) for row in loaded.runs]
+        events += [
+            (row["start"], _event("lift", row, lifts[row["id"]], now)) for row in loaded.lifts
+        ]
+        for _, event in sorted(events, key=lambda pair: pair[0]):
+            calendar.add_component(event)
     return calendar
 
 

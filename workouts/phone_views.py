@@ -30,8 +30,9 @@ from rest_framework.decorators import api_view
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from athletes.access import athlete_of, get_visible_session, visible_sessions
+from athletes.access import athlete_of, get_visible_session, may_see_week, visible_sessions
 from athletes.models import Athlete
+from plans import selectors
 from plans import services as plan_services
 from plans.domain.rules import evaluate_sets
 from plans.domain.weeks import (
@@ -39,10 +40,9 @@ from plans.domain.weeks import (
     LAST_YEAR,
     Week,
     in_planned_years,
-    week_bounds,
-    week_of,
 )
-from plans.progress import athlete_progress
+from plans.presentation import shown_session, shown_sessions
+from plans.progress import WEEKS, progress_of
 from plans.selectors import to_domain_lift
 from workouts.models import LiftSession, LiftSet, RunSession, SessionStatus
 from workouts.plates import plates_per_side
@@ -61,26 +61,17 @@ def _today(athlete: Athlete) -> date:
     return plan_services.clock().astimezone(athlete.tz).date()
 
 
-def _sessions_between(user, start: datetime, end: datetime) -> list[RunSession | LiftSession]:
-    """In start order, each with `missed` set for the templates (as of the clock's now)."""
-    runs = visible_sessions(user, RunSession).filter(start__gte=start, start__lt=end)
-    lifts = (
-        visible_sessions(user, LiftSession)
-        .filter(start__gte=start, start__lt=end)
-        .with_logged_flag()  # type: ignore[attr-defined]  # a LiftSession queryset, typed plain
-    )
-    now = plan_services.clock()
-    sessions = sorted([*runs, *lifts], key=lambda session: (session.start, session.pk))
-    for session in sessions:
-        session.missed = session.is_missed_at(now)
-    return sessions
+def _week_sessions(user, athlete: Athlete, monday: date) -> list[dict]:
+    """The week's sessions the user may see (an athlete: a published week's), read by the
+    week's read model and shown as the phone's lists show them, in start order."""
+    loaded = selectors.read_week(athlete, monday, detail=selectors.Detail.SHOW)
+    if not may_see_week(user, loaded.plan):
+        return []
+    return shown_sessions(loaded, now=plan_services.clock())
 
 
-def _day_bounds(day: date, athlete: Athlete) -> tuple[datetime, datetime]:
-    tz = athlete.tz
-    start = datetime.combine(day, datetime.min.time(), tzinfo=tz)
-    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=tz)
-    return start, end
+def _local_day(session: dict, athlete: Athlete) -> date:
+    return session["start"].astimezone(athlete.tz).date()
 
 
 def _phone(request: HttpRequest, template: str, athlete: Athlete, **context) -> HttpResponse:
@@ -96,11 +87,21 @@ def _phone(request: HttpRequest, template: str, athlete: Athlete, **context) -> 
 def today(request: HttpRequest) -> HttpResponse:
     athlete = athlete_of(request.user)
     day = _today(athlete)
-    start, end = _day_bounds(day, athlete)
-    todays = _sessions_between(request.user, start, end)
+    week = _week_sessions(request.user, athlete, Week.containing(day).monday)
+    todays = [session for session in week if _local_day(session, athlete) == day]
+    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=athlete.tz)
+    # The next session may lie weeks ahead, beyond any one week's read: one row of each kind.
+    next_run = visible_sessions(request.user, RunSession).filter(start__gte=end)
+    next_lift = visible_sessions(request.user, LiftSession).filter(start__gte=end)
     upcoming = [
-        *visible_sessions(request.user, RunSession).filter(start__gte=end).order_by("start")[:1],
-        *visible_sessions(request.user, LiftSession).filter(start__gte=end).order_by("start")[:1],
+        *(
+            shown_session("run", row, missed=False)
+            for row in next_run.order_by("start", "pk").values(*selectors.RUN_COLUMNS)[:1]
+        ),
+        *(
+            shown_session("lift", row, missed=False)
+            for row in next_lift.order_by("start", "pk").values(*selectors.LIFT_COLUMNS)[:1]
+        ),
     ]
     return _phone(
         request,
@@ -109,7 +110,7 @@ def today(request: HttpRequest) -> HttpResponse:
         nav="today",
         day=day,
         sessions=todays,
-        next_session=min(upcoming, key=lambda s: s.start) if upcoming else None,
+        next_session=min(upcoming, key=lambda s: (s["start"], s["id"])) if upcoming else None,
     )
 
 
@@ -118,10 +119,9 @@ def today(request: HttpRequest) -> HttpResponse:
 def week(request: HttpRequest, week: Week | None = None) -> HttpResponse:
     athlete = athlete_of(request.user)
     week = week or Week.containing(_today(athlete))
-    start, end = week.bounds(athlete.tz)
     days: dict[date, list] = {day: [] for day in week.days}
-    for session in _sessions_between(request.user, start, end):
-        days[session.start.astimezone(athlete.tz).date()].append(session)
+    for session in _week_sessions(request.user, athlete, week.monday):
+        days[_local_day(session, athlete)].append(session)
     return _phone(
         request,
         "phone/week.html",
@@ -349,13 +349,16 @@ def run_session(request: HttpRequest, pk: int) -> HttpResponse:
 def history(request: HttpRequest) -> HttpResponse:
     athlete = athlete_of(request.user)
     this_monday = Week.containing(_today(athlete)).monday
-    progress = athlete_progress(athlete=athlete, last_week=this_monday)
-    first_monday = this_monday - timedelta(weeks=RECENT_WEEKS - 1)
-    start, _ = week_bounds(first_monday, athlete.tz)
-    _, end = week_bounds(this_monday, athlete.tz)
-    weeks: dict[date, list] = {this_monday - timedelta(weeks=n): [] for n in range(RECENT_WEEKS)}
-    for session in _sessions_between(request.user, start, end):
-        weeks[week_of(session.start, athlete.tz)].append(session)
+    # One read for the progress and the recent weeks, which are its last ones.
+    span = selectors.read_span(athlete, this_monday - timedelta(weeks=WEEKS - 1), this_monday)
+    progress = progress_of(span)
+    now = plan_services.clock()
+    weeks = {
+        loaded.monday: shown_sessions(loaded, now=now)
+        if may_see_week(request.user, loaded.plan)
+        else []
+        for loaded in reversed(span[-RECENT_WEEKS:])
+    }
     return _phone(
         request,
         "phone/history.html",

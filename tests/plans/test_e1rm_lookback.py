@@ -1,6 +1,7 @@
 """The e1RM's history is the 42 local days before the week's local Monday (DOMAIN.md), not
 42 x 24 hours: across a DST change the two differ by an hour, at both edges of that hour, and
-every reader of the history (load_weeks, read_week, current_e1rms) draws the same line."""
+every level of the read model that reads it (Detail.FULL, Detail.E1RM, current_e1rms) draws
+the same line."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -9,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from athletes.models import Athlete
 from plans import selectors, services
 from plans.domain.weeks import e1rm_lookback_start, week_bounds
+from plans.selectors import Detail
 from tests.factories import AthleteFactory, LiftSessionFactory, LiftSetFactory
 from workouts.models import SessionStatus
 
@@ -81,18 +82,12 @@ EDGE_IDS = [
 ]
 
 
-def read_by_load_week(athlete, monday):
-    return selectors.load_week(athlete, monday).e1rm
+def read_in_full(athlete, monday):
+    return selectors.read_week(athlete, monday, detail=Detail.FULL).e1rm
 
 
-def read_by_load_weeks_as_values(athlete, monday):
-    return selectors.load_weeks([athlete], monday, rows=False)[athlete.pk].e1rm
-
-
-def read_by_read_week(athlete, monday):
-    week = selectors.read_week(Athlete.objects.all(), athlete.pk, monday)
-    assert week is not None
-    return week.e1rm
+def read_e1rm_only(athlete, monday):
+    return selectors.read_weeks([athlete], monday, detail=Detail.E1RM)[athlete.pk].e1rm
 
 
 def read_by_current_e1rms(athlete, monday):
@@ -101,12 +96,7 @@ def read_by_current_e1rms(athlete, monday):
     return selectors.current_e1rms([athlete], now)[athlete.pk]
 
 
-READERS = [
-    read_by_load_week,
-    read_by_load_weeks_as_values,
-    read_by_read_week,
-    read_by_current_e1rms,
-]
+READERS = [read_in_full, read_e1rm_only, read_by_current_e1rms]
 
 
 def logged_set(athlete, start: datetime, load_kg: str = "150") -> None:
@@ -136,17 +126,17 @@ def test_zones_sharing_a_week_need_not_share_its_history(coach):
         assert week_bounds(AFTER_AUTUMN, LONDON) == week_bounds(AFTER_AUTUMN, ZoneInfo("UTC"))
         for athlete in (london, utc):
             logged_set(athlete, datetime(2026, 9, 20, 23, 30, tzinfo=UTC))
-        loaded = selectors.load_weeks([london, utc], AFTER_AUTUMN)
+        loaded = selectors.read_weeks([london, utc], AFTER_AUTUMN, detail=Detail.FULL)
         now = datetime(2026, 11, 4, 12, tzinfo=UTC)
         current = selectors.current_e1rms([london, utc], now)
         # The scheduler prescribes from the same history.
         results = services.schedule_roster(coach=coach, week=AFTER_AUTUMN)
-    london_e1rm, london_current = loaded[london.pk].e1rm, current[london.pk]
-    assert london_e1rm is not None and london_current is not None
-    assert london_e1rm.kg == london_current.kg == Decimal("168.2")
+    london_e1rm, current_e1rm = loaded[london.pk].e1rm, current[london.pk]
+    assert london_e1rm is not None and current_e1rm is not None
+    assert london_e1rm.kg == current_e1rm.kg == Decimal("168.2")
     assert loaded[utc.pk].e1rm is None and current[utc.pk] is None
     reasons = {
-        result.athlete.pk: selectors.load_week(result.athlete, AFTER_AUTUMN)
+        result.athlete.pk: selectors.read_week(result.athlete, AFTER_AUTUMN)
         .week.lifts[0]
         .working_sets[0]
         .target_load_reason

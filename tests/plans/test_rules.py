@@ -797,13 +797,9 @@ def test_judging_without_fixes_finds_the_same_violations(w: AthleteWeek) -> None
         assert short.fix is None
         # The same words; only the scheduler's reason why no better time exists is left out.
         assert long.message.startswith(short.message)
-    # What plans.selectors.judge_weeks loads is enough: interval runs that were not skipped
-    # and the week's own lifts.
-    read = replace(
-        w,
-        runs=tuple(run for run in w.runs if run.is_interval and not run.is_skipped),
-        lifts=tuple(lift for lift in w.lifts if w.owns(lift)),
-    )
+    # What plans.selectors reads at Detail.JUDGE is enough: the runs within reach and the
+    # week's own lifts.
+    read = replace(w, lifts=tuple(lift for lift in w.lifts if w.owns(lift)))
     assert evaluate_week(read, suggest_fixes=False, now=BEFORE) == judged
 
 

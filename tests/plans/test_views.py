@@ -260,10 +260,10 @@ def test_dashboard_runs_a_fixed_number_of_queries(size, client, django_assert_nu
         too_close_week(athlete)
     client.force_login(coach.user)
     # the session, the user with their coach; the roster with stored verdicts and plans;
-    # judging (athletes, plans, interval runs, the tally of the other runs, lifts, their sets)
-    # and storing the verdicts in a savepoint: the first visit. tests/plans/test_verdicts.py
-    # counts the visits after.
-    with django_assert_num_queries(12):
+    # judging (athletes, plans, the runs within reach, lifts, their sets) and storing the
+    # verdicts in a savepoint: the first visit. tests/plans/test_verdicts.py counts the
+    # visits after.
+    with django_assert_num_queries(11):
         response = client.get(reverse("plans:dashboard"), {"week": WEEK_NAME})
     assert len(response.context["rows"]) == size
 
