@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test test-weekdays lint format lock bench loadtest cluster-test mutation clean
+.PHONY: run serve test test-weekdays lint graph format lock bench loadtest cluster-test mutation clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Ironstride needs Python 3.12+"'
@@ -51,11 +51,19 @@ mutation: $(VENV)/.dev-installed
 
 # mypy twice: the load scripts import their harness as a top-level module (the tests import it
 # as loadtest.harness), and one run checks a file under one name only.
+# lint-imports: the layers and what the pages and the API may not borrow (pyproject.toml's
+# [tool.importlinter]); then docs/layers.svg must be the picture of the code as it is.
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/mypy loadtest/*.py
+	$(VENV)/bin/lint-imports
+	$(PY) tools/module_graph.py --check
+
+# Redraw docs/layers.svg (README "Architecture") from the code and the layers contract.
+graph: $(VENV)/.dev-installed
+	$(PY) tools/module_graph.py
 
 format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff format .

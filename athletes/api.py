@@ -28,9 +28,9 @@ from athletes.access import (
 from athletes.authentication import delete_expired_tokens
 from athletes.models import Athlete, validate_time_zone
 from athletes.transactions import atomic_with_retry
-from config.api import AnonThrottle, forbid, lockout_response
 from plans.selectors import current_e1rms
 from plans.services import change_time_zone
+from web.api import AnonThrottle, forbid, lockout_response
 
 User = get_user_model()
 
@@ -327,7 +327,7 @@ class AthleteViewSet(
         return Response(self.get_serializer(athlete).data)
 
     def _feed(self, request, athlete: Athlete) -> Response:
-        path = reverse("calendar-feed", kwargs={"token": athlete.calendar_token})
+        path = reverse("workouts:calendar_feed", kwargs={"token": athlete.calendar_token})
         return Response(CalendarFeedSerializer({"url": request.build_absolute_uri(path)}).data)
 
     @extend_schema(request=None, responses={200: CalendarFeedSerializer})

@@ -6,4 +6,3 @@ class AthletesConfig(AppConfig):
 
     def ready(self) -> None:
         from athletes import signals  # noqa: F401 - connects the receivers
-        from config import request_log  # noqa: F401 - logs failed logins

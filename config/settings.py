@@ -54,16 +54,17 @@ INSTALLED_APPS = [
     "athletes",
     "workouts",
     "plans",
+    "web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "config.request_log.RequestLogMiddleware",
+    "web.request_log.RequestLogMiddleware",
     # API answers are private to their caller: no shared cache keeps them.
-    "config.cache_control.PrivateApiMiddleware",
-    # A lost database connection answers 503, not a traceback (see config/health.py).
-    "config.health.DatabaseUnavailableMiddleware",
+    "web.cache_control.PrivateApiMiddleware",
+    # A lost database connection answers 503, not a traceback (see web/health.py).
+    "web.health.DatabaseUnavailableMiddleware",
     # Serves static/ itself (Bootstrap, htmx): no CDN, so the app works on a laptop offline.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -185,7 +186,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "plans:home"
 LOGOUT_REDIRECT_URL = "login"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -211,15 +212,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
-        "config.api.HasRole",
+        "web.api.HasRole",
     ],
-    "DEFAULT_PARSER_CLASSES": ["config.api.LimitedJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["web.api.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "web.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "config.api_schema.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["config.api.AnonThrottle", "config.api.UserThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "web.api_schema.AutoSchema",
+    "EXCEPTION_HANDLER": "web.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["web.api.AnonThrottle", "web.api.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "60/min"),
         "user": os.environ.get("API_THROTTLE_USER", "600/min"),
@@ -258,7 +259,7 @@ SPECTACULAR_SETTINGS = {
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_CALLABLE = "config.api.lockout_response"
+AXES_LOCKOUT_CALLABLE = "web.api.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Behind N trusted proxies (load balancers) the client's address is the Nth from the right in
@@ -266,7 +267,7 @@ AXES_VERBOSE = False
 # throttles read it the same way; what a client wrote further left is never read. (DRF's
 # default, None, would key anonymous throttles on the client's own X-Forwarded-For.)
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-AXES_CLIENT_IP_CALLABLE = "config.request_log.client_address"
+AXES_CLIENT_IP_CALLABLE = "web.request_log.client_address"
 REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
@@ -275,7 +276,7 @@ LOGGING: dict[str, Any] = {
     "disable_existing_loggers": False,
     # The calendar feed's secret is its only credential: no log line may carry it, so every
     # handler masks it, including the request log of runserver ("django.server").
-    "filters": {"calendar_secret": {"()": "config.log_filters.MaskCalendarSecret"}},
+    "filters": {"calendar_secret": {"()": "web.log_filters.MaskCalendarSecret"}},
     "formatters": {
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
@@ -358,7 +359,7 @@ if not os.environ.get("SMTP_HOST"):
 
 # Logs: JSON lines in production (LOG_FORMAT=json), readable text elsewhere.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
-LOGGING["formatters"]["json"] = {"()": "config.log_filters.JsonFormatter"}
+LOGGING["formatters"]["json"] = {"()": "web.log_filters.JsonFormatter"}
 LOGGING["formatters"]["text"] = {"format": "{levelname} {name}: {message}", "style": "{"}
 LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
 LOGGING["loggers"]["ironstride"] = {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}

@@ -29,7 +29,6 @@ from athletes.access import (
     visible_athletes,
 )
 from athletes.models import Athlete
-from config.api import Pagination, forbid
 from plans import selectors, services
 from plans.domain import types as domain
 from plans.domain.horizon import holds_until
@@ -38,7 +37,8 @@ from plans.domain.weeks import FIRST_MONDAY, LAST_MONDAY, InvalidWeek, Week
 from plans.models import PlanStatus
 from plans.selectors import Detail
 from plans.verdicts import RULES_VERSION
-from workouts.api import LiftSessionSerializer, RunSessionSerializer
+from web.api import Pagination, forbid
+from workouts.serializers import LiftSessionSerializer, RunSessionSerializer
 
 # ---------------------------------------------------------------------------- shapes
 

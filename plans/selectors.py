@@ -25,9 +25,9 @@ from django.db.models import F, FilteredRelation, Q, QuerySet
 from athletes.models import Athlete, Coach
 from plans.domain import types as domain
 from plans.domain.constants import DONE, MIN_GAP_FROM_INTERVALS
+from plans.domain.errors import ServiceError
 from plans.domain.prescription import E1rm, estimate_e1rm
 from plans.domain.weeks import e1rm_lookback_start, week_bounds, week_of
-from plans.errors import ServiceError
 from plans.models import WeeklyPlan
 from workouts.models import Exercise, LiftSession, LiftSet, RunSession, SessionStatus
 

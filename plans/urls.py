@@ -5,6 +5,7 @@ from plans import views
 app_name = "plans"
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/schedule/", views.schedule_roster, name="schedule_roster"),
     path("dashboard/publish/", views.publish_drafts, name="publish_drafts"),

@@ -19,11 +19,11 @@ from django.test import Client
 from django.urls import reverse
 
 from athletes.forms import AthleteForm
-from config.api import MAX_JSON_DEPTH
 from plans.domain.weeks import FIRST_MONDAY, LAST_MONDAY, Week
 from plans.models import WeekVerdict
 from tests.api.conftest import World, client_for
 from tests.workouts import phone_data
+from web.api import MAX_JSON_DEPTH
 from workouts.models import LiftSet
 
 pytestmark = pytest.mark.django_db

@@ -1,16 +1,14 @@
 """Run and lift sessions and their sets over the API. Views scope through athletes.access and
 write through workouts.services; the serializers only parse and range-check input."""
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 import django_filters
 from django import forms
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,40 +17,27 @@ from athletes.access import (
     may_add_sessions,
     may_change_session,
     may_log_sets,
-    visible_athletes,
     visible_sessions,
 )
-from athletes.models import Athlete
 from athletes.transactions import atomic_with_retry
-from config.api import forbid
-from plans.domain.weeks import FIRST_YEAR, LAST_YEAR
 from plans.services import clock
+from web.api import forbid
 from workouts.models import (
-    MAX_DURATION_MINUTES,
     LiftSession,
     LiftSet,
     RunSession,
     SessionStatus,
 )
 from workouts.serializers import (
+    EARLIEST,
+    LATEST,
+    LiftSessionSerializer,
     LiftSetSerializer,
     LogSetSerializer,
+    RunSessionSerializer,
     SetValuesSerializer,
 )
 from workouts.services import delete_logged_set, log_set, mark_done, update_logged_set
-
-# A session starts in the years the weeks are named in (plans.domain.weeks says why those).
-EARLIEST = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
-LATEST = datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC)
-
-
-def _in_range(value: datetime | None) -> datetime | None:
-    if value is not None and not EARLIEST <= value < LATEST:
-        raise serializers.ValidationError(
-            f"Give a time between the years {FIRST_YEAR} and {LAST_YEAR}."
-        )
-    # Stored in UTC: PostgreSQL refuses offsets Python accepts (e.g. -19:31).
-    return None if value is None else value.astimezone(UTC)
 
 
 class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
@@ -63,117 +48,6 @@ class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
         if value is not None:
             value = min(max(value, EARLIEST), LATEST).astimezone(UTC)
         return super().filter(qs, value)
-
-
-def _duration(**kwargs):
-    return serializers.IntegerField(min_value=1, max_value=MAX_DURATION_MINUTES, **kwargs)
-
-
-class MissedField(serializers.BooleanField):
-    """Planned, and its planned end is before now (a lift: also nothing logged), as of the
-    `now` in the serializer's context, else the clock's."""
-
-    def __init__(self, **kwargs):
-        super().__init__(read_only=True, source="*", **kwargs)
-
-    def to_representation(self, value):
-        return value.is_missed_at(self.context.get("now") or clock())
-
-
-class SessionSerializer(serializers.ModelSerializer):
-    athlete = serializers.PrimaryKeyRelatedField(queryset=Athlete.objects.none())
-    missed = MissedField(
-        help_text="Planned, and its planned end is before now; for a lift, also no set logged."
-    )
-    duration_minutes = _duration(required=False)
-    actual_duration_minutes = _duration(required=False, allow_null=True)
-    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-
-    shared_fields = [
-        "start",
-        "duration_minutes",
-        "status",
-        "actual_start",
-        "actual_duration_minutes",
-        "notes",
-    ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            # Only the caller's athletes can be named; another coach's is "does not exist".
-            # The model's foreign key: a PrimaryKeyRelatedField, typed as any field.
-            self.fields["athlete"].queryset = visible_athletes(request.user)  # type: ignore[attr-defined]
-
-    def validate_start(self, value):
-        return _in_range(value)
-
-    def validate_actual_start(self, value):
-        return _in_range(value)
-
-
-class RunSessionSerializer(SessionSerializer):
-    distance_km = serializers.DecimalField(
-        max_digits=6,
-        decimal_places=2,
-        min_value=0,
-        coerce_to_string=False,
-        allow_null=True,
-        required=False,
-    )
-
-    class Meta:
-        model = RunSession
-        fields = [
-            "id",
-            "athlete",
-            "kind",
-            *SessionSerializer.shared_fields,
-            "distance_km",
-            "missed",
-        ]
-
-
-class LiftSessionSerializer(SessionSerializer):
-    sets = LiftSetSerializer(many=True, required=False)
-
-    class Meta:
-        model = LiftSession
-        fields = ["id", "athlete", "exercise", *SessionSerializer.shared_fields, "sets", "missed"]
-
-    def validate_sets(self, sets):
-        if self.instance is not None:
-            raise serializers.ValidationError(
-                "Sets are created with the session; log or change them through its sets/."
-            )
-        orders = [s["order"] for s in sets]
-        if len(set(orders)) != len(orders):
-            raise serializers.ValidationError("Each set needs its own order.")
-        client_ids = [s["client_id"] for s in sets if s.get("client_id")]
-        if len(set(client_ids)) != len(client_ids) or (
-            LiftSet.objects.filter(client_id__in=client_ids).exists()
-        ):
-            raise serializers.ValidationError("A client_id is already in use.")
-        return sets
-
-    def create(self, validated_data):
-        sets = validated_data.pop("sets", [])
-        with transaction.atomic():
-            session = LiftSession(**validated_data)
-            session.save()
-            now = timezone.now()
-            LiftSet.objects.bulk_create(
-                [
-                    LiftSet(
-                        session=session,
-                        logged_at=now if values.get("reps") is not None else None,
-                        **values,
-                    )
-                    for values in sets
-                ]
-            )
-        return session
 
 
 class SessionFilter(django_filters.FilterSet):

@@ -196,7 +196,7 @@ def lift_session(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # The set endpoints speak the API's contract through the same serializers, service and error
-# handler (config.api.exception_handler): 201 new, 200 a replay of the same values, 409 a
+# handler (web.api.exception_handler): 201 new, 200 a replay of the same values, 409 a
 # replay with other values or a done session, 400 bad values with {"field": ["message"]} or
 # {"detail": "message"}. Only the login differs: the phone's session, its CSRF token, and the
 # login page when logged out. The answer adds the rules the session's sets now break.

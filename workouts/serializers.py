@@ -2,13 +2,29 @@
 (workouts/phone_views.py) and the week (plans/api.py). One shape out (LiftSetSerializer), one
 input for logging (LogSetSerializer) and one for changing what was logged (SetValuesSerializer,
 partial), so a value one caller refuses every caller refuses, and a set reads the same
-everywhere."""
+everywhere. The sessions' shapes too (runs and lifts with their sets), for the API's session
+endpoints and its week: here, below both, since endpoints borrow nothing from each other."""
 
+from datetime import UTC, datetime
 from typing import Any
 
+from django.db import transaction
+from django.utils import timezone
 from rest_framework import serializers
 
-from workouts.models import LOAD_KG_RANGE, REPS_RANGE, RIR_RANGE, LiftSet
+from athletes.access import visible_athletes
+from athletes.models import Athlete
+from plans.domain.weeks import FIRST_YEAR, LAST_YEAR
+from plans.services import clock
+from workouts.models import (
+    LOAD_KG_RANGE,
+    MAX_DURATION_MINUTES,
+    REPS_RANGE,
+    RIR_RANGE,
+    LiftSession,
+    LiftSet,
+    RunSession,
+)
 from workouts.services import DoneValues
 
 # What a database key can hold (BigAutoField): a larger id is "no such set", not an overflow.
@@ -134,3 +150,130 @@ class LogSetSerializer(SetValuesSerializer):
             "order": data.get("order"),
             "is_warmup": data["is_warmup"],
         }
+
+
+# ---------------------------------------------------------------------------- sessions
+
+# A session starts in the years the weeks are named in (plans.domain.weeks says why those).
+EARLIEST = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
+LATEST = datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC)
+
+
+def _in_range(value: datetime | None) -> datetime | None:
+    if value is not None and not EARLIEST <= value < LATEST:
+        raise serializers.ValidationError(
+            f"Give a time between the years {FIRST_YEAR} and {LAST_YEAR}."
+        )
+    # Stored in UTC: PostgreSQL refuses offsets Python accepts (e.g. -19:31).
+    return None if value is None else value.astimezone(UTC)
+
+
+def _duration(**kwargs):
+    return serializers.IntegerField(min_value=1, max_value=MAX_DURATION_MINUTES, **kwargs)
+
+
+class MissedField(serializers.BooleanField):
+    """Planned, and its planned end is before now (a lift: also nothing logged), as of the
+    `now` in the serializer's context, else the clock's."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, value):
+        return value.is_missed_at(self.context.get("now") or clock())
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    athlete = serializers.PrimaryKeyRelatedField(queryset=Athlete.objects.none())
+    missed = MissedField(
+        help_text="Planned, and its planned end is before now; for a lift, also no set logged."
+    )
+    duration_minutes = _duration(required=False)
+    actual_duration_minutes = _duration(required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+    shared_fields = [
+        "start",
+        "duration_minutes",
+        "status",
+        "actual_start",
+        "actual_duration_minutes",
+        "notes",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Only the caller's athletes can be named; another coach's is "does not exist".
+            # The model's foreign key: a PrimaryKeyRelatedField, typed as any field.
+            self.fields["athlete"].queryset = visible_athletes(request.user)  # type: ignore[attr-defined]
+
+    def validate_start(self, value):
+        return _in_range(value)
+
+    def validate_actual_start(self, value):
+        return _in_range(value)
+
+
+class RunSessionSerializer(SessionSerializer):
+    distance_km = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        min_value=0,
+        coerce_to_string=False,
+        allow_null=True,
+        required=False,
+    )
+
+    class Meta:
+        model = RunSession
+        fields = [
+            "id",
+            "athlete",
+            "kind",
+            *SessionSerializer.shared_fields,
+            "distance_km",
+            "missed",
+        ]
+
+
+class LiftSessionSerializer(SessionSerializer):
+    sets = LiftSetSerializer(many=True, required=False)
+
+    class Meta:
+        model = LiftSession
+        fields = ["id", "athlete", "exercise", *SessionSerializer.shared_fields, "sets", "missed"]
+
+    def validate_sets(self, sets):
+        if self.instance is not None:
+            raise serializers.ValidationError(
+                "Sets are created with the session; log or change them through its sets/."
+            )
+        orders = [s["order"] for s in sets]
+        if len(set(orders)) != len(orders):
+            raise serializers.ValidationError("Each set needs its own order.")
+        client_ids = [s["client_id"] for s in sets if s.get("client_id")]
+        if len(set(client_ids)) != len(client_ids) or (
+            LiftSet.objects.filter(client_id__in=client_ids).exists()
+        ):
+            raise serializers.ValidationError("A client_id is already in use.")
+        return sets
+
+    def create(self, validated_data):
+        sets = validated_data.pop("sets", [])
+        with transaction.atomic():
+            session = LiftSession(**validated_data)
+            session.save()
+            now = timezone.now()
+            LiftSet.objects.bulk_create(
+                [
+                    LiftSet(
+                        session=session,
+                        logged_at=now if values.get("reps") is not None else None,
+                        **values,
+                    )
+                    for values in sets
+                ]
+            )
+        return session

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from athletes.models import Athlete
 from athletes.transactions import atomic_with_retry
+from plans.domain.errors import Conflict, ServiceError
 from plans.domain.weeks import week_bounds
-from plans.errors import Conflict, ServiceError
 from workouts.models import (
     LOAD_KG_RANGE,
     REPS_RANGE,

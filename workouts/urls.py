@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workouts import phone_views, views
+from workouts import calendar, phone_views, views
 
 app_name = "workouts"
 
@@ -37,4 +37,6 @@ urlpatterns = [
     # At the root so the worker's scope is the whole site.
     path("sw.js", phone_views.service_worker, name="service_worker"),
     path("manifest.webmanifest", phone_views.manifest, name="manifest"),
+    # The athlete's sessions as a calendar subscription (the token is the credential).
+    path("calendar/<str:token>.ics", calendar.feed, name="calendar_feed"),
 ]

@@ -6,15 +6,21 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from athletes.access import get_athlete_for
 from athletes.models import Athlete
 from plans.domain.weeks import Week
-from plans.views import athlete_week_url
 from workouts.forms import LiftSessionForm, LiftSetFormSet, RunSessionForm
 from workouts.models import Exercise, LiftSession, RunSession
+
+
+def athlete_week_url(athlete: Athlete, week: Week) -> str:
+    # The coach's week page these forms come from (a plans page): by its URL name, since pages
+    # borrow no other app's views.
+    return reverse("plans:athlete_week", args=[athlete.pk, week])
 
 
 def _week_of(athlete: Athlete, session) -> Week:

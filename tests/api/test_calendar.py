@@ -22,7 +22,7 @@ def now():
 
 
 def _feed(client, athlete):
-    return client.get(reverse("calendar-feed", args=[athlete.calendar_token]))
+    return client.get(reverse("workouts:calendar_feed", args=[athlete.calendar_token]))
 
 
 def test_the_feed_parses_and_matches_the_published_sessions(world, now, client):

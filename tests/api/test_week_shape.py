@@ -24,8 +24,8 @@ from plans.models import WeeklyPlan
 from plans.selectors import LIFT_COLUMNS, LIFT_SET_COLUMNS, RUN_COLUMNS
 from tests.api.conftest import MONDAY, WEEK, World, client_for, publish
 from tests.factories import LiftSessionFactory, LiftSetFactory, RunSessionFactory
-from workouts.api import LiftSessionSerializer, LiftSetSerializer, RunSessionSerializer
 from workouts.models import Exercise, LiftSession, RunKind, RunSession, SessionStatus
+from workouts.serializers import LiftSessionSerializer, LiftSetSerializer, RunSessionSerializer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # Saturday noon before the week, the clock standing still: the answer depends on it.

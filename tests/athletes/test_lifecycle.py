@@ -188,7 +188,7 @@ def test_saving_a_user_without_changing_the_password_keeps_the_tokens(signed_in)
 
 def _feed(athlete: Athlete, token: str | None = None):
     return client_for().get(
-        reverse("calendar-feed", kwargs={"token": token or athlete.calendar_token})
+        reverse("workouts:calendar_feed", kwargs={"token": token or athlete.calendar_token})
     )
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from config.log_filters import JsonFormatter
 from loadtest import harness
 from tests.factories import AthleteFactory, login_request
+from web.log_filters import JsonFormatter
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from plans.errors import Conflict
+from plans.domain.errors import Conflict
 from tests.factories import LiftSessionFactory, LiftSetFactory
 from workouts.models import LiftSet, SessionStatus
 from workouts.services import (

@@ -9,8 +9,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from rest_framework.throttling import AnonRateThrottle
 
-from config.request_log import client_address
 from tests.factories import PASSWORD, CoachFactory
+from web.request_log import client_address
 
 CASES = {
     "no proxy: the socket's address, whatever the header says": (0, "1.2.3.4", "10.0.0.1"),

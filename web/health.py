@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from athletes.transactions import sqlstate
-from config.log_filters import mask
+from web.log_filters import mask
 
 RETRY_AFTER_SECONDS = "5"
 

@@ -12,9 +12,9 @@ from django.urls import path
 
 from athletes.models import Athlete
 from athletes.transactions import ATTEMPTS, atomic_with_retry, is_write_conflict
-from config.health import _is_connection_error
-from tests.config.test_health import database_away
 from tests.factories import AthleteFactory, CoachFactory
+from tests.web.test_health import database_away
+from web.health import _is_connection_error
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="deadlocks and SQLSTATEs are PostgreSQL's"

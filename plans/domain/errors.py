@@ -1,5 +1,7 @@
 """The exceptions services raise for a request that cannot proceed. Views and the API map them
-to HTTP in one place each: ServiceError to 400, Conflict to 409."""
+to HTTP in one place each: ServiceError to 400, Conflict to 409. Here, in the pure bottom
+layer, because every layer above raises or maps them (the sessions' services as well as the
+plans')."""
 
 
 class ServiceError(ValueError):

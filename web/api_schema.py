@@ -1,5 +1,5 @@
 """The OpenAPI schema's shared part: every operation lists the errors the API can answer.
-Apart from config.api because drf-spectacular imports the views, which read the API settings."""
+Apart from web.api because drf-spectacular imports the views, which read the API settings."""
 
 from typing import Any
 

@@ -16,7 +16,7 @@ from rest_framework import exceptions, pagination, parsers, permissions, status,
 from rest_framework.settings import api_settings
 
 from athletes.access import role_of
-from plans.errors import Conflict, ServiceError
+from plans.domain.errors import Conflict, ServiceError
 
 # ---------------------------------------------------------------------------- errors
 

@@ -10,7 +10,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.db import DatabaseError
 from django.dispatch import receiver
 
-from config.log_filters import mask
+from web.log_filters import mask
 
 request_log = logging.getLogger("ironstride.request")
 security_log = logging.getLogger("ironstride.security")

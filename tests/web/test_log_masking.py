@@ -1,13 +1,13 @@
 """The calendar feed's secret never reaches a log line, whatever a client sends after
-/calendar/: through the real request log (config/request_log.py) and Django's "Not Found"
+/calendar/: through the real request log (web/request_log.py) and Django's "Not Found"
 warning, with the handlers' filter as configured in settings."""
 
 import logging
 
 import pytest
 
-from config.log_filters import mask
 from tests.factories import AthleteFactory
+from web.log_filters import mask
 
 pytestmark = pytest.mark.django_db
 
