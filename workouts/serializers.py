@@ -15,6 +15,7 @@ from rest_framework import serializers
 from athletes.access import visible_athletes
 from athletes.models import Athlete
 from plans.domain.weeks import FIRST_YEAR, LAST_YEAR
+from plans.selectors import LIFT_SET_COLUMNS
 from plans.services import clock
 from workouts.models import (
     LOAD_KG_RANGE,
@@ -82,20 +83,8 @@ class LiftSetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LiftSet
-        fields = [
-            "id",
-            "order",
-            "is_warmup",
-            "target_reps",
-            "target_load_kg",
-            "target_rir",
-            "target_load_reason",
-            "reps",
-            "load_kg",
-            "rir",
-            "failed",
-            "client_id",
-        ]
+        # The week's read model reads exactly these columns: one list for the set's one shape.
+        fields = list(LIFT_SET_COLUMNS)
         read_only_fields = ["target_load_reason"]
         # Uniqueness of client_id is checked with the whole list, in LiftSessionSerializer.
         extra_kwargs: dict[str, dict[str, Any]] = {"client_id": {"validators": []}}
