@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from athletes.models import Athlete
+from plans.domain.ticks import nice_ticks, tick_label
 from plans.domain.weeks import Week
 from plans.selectors import LoadedWeek, best_e1rm, read_span
 
@@ -95,9 +96,9 @@ def _e1rm_chart(points: list[WeekPoint]) -> Chart:
     plot_height = HEIGHT - TOP - BOTTOM
     if not values:
         return Chart(WIDTH, HEIGHT, [], "", [], [], _x_labels(points), True)
-    low = float(min(values)) - 5
-    high = float(max(values)) + 5
-    low = max(0.0, low)
+    # The axis runs from tick to tick: 1/2/5 × 10^k steps covering the data (plans.domain.ticks).
+    tick_values = nice_ticks(min(values), max(values))
+    low, high = float(tick_values[0]), float(tick_values[-1])
 
     def y(value: float) -> float:
         return TOP + plot_height * (1 - (value - low) / (high - low))
@@ -108,7 +109,7 @@ def _e1rm_chart(points: list[WeekPoint]) -> Chart:
             marks.append(
                 (_x(i, len(points)), y(float(point.e1rm_kg)), point.name, f"{point.e1rm_kg} kg")
             )
-    ticks = [(y(low + (high - low) * k / 4), f"{low + (high - low) * k / 4:.0f}") for k in range(5)]
+    ticks = [(y(float(value)), tick_label(value)) for value in tick_values]
     polyline = " ".join(f"{x:.1f},{y_:.1f}" for x, y_, _, _ in marks)
     return Chart(WIDTH, HEIGHT, marks, polyline, [], ticks, _x_labels(points), False)
 
@@ -130,6 +131,9 @@ def _compliance_chart(points: list[WeekPoint]) -> Chart:
                 value=f"{percent} %" if percent is not None else "no sessions",
             )
         )
-    ticks = [(TOP + plot_height * (1 - k / 4), f"{25 * k}") for k in range(5)]
+    ticks = [
+        (TOP + plot_height * (1 - float(value) / 100), tick_label(value))
+        for value in nice_ticks(Decimal(0), Decimal(100))
+    ]
     empty = not any(p.planned for p in points)
     return Chart(WIDTH, HEIGHT, [], "", bars, ticks, _x_labels(points), empty)

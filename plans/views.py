@@ -293,5 +293,5 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     athlete = get_athlete_for(request.user, pk)
     data = athlete_progress(athlete=athlete, last_week=this_week(athlete.tz).monday)
     return render(
-        request, "plans/progress.html", {"nav": "roster", "athlete": athlete, "progress": data}
+        request, "plans/progress.html", {"nav": "dashboard", "athlete": athlete, "progress": data}
     )

@@ -34,6 +34,7 @@ from athletes.access import athlete_of, get_visible_session, may_see_week, visib
 from athletes.models import Athlete
 from plans import selectors
 from plans import services as plan_services
+from plans.domain.format import set_names
 from plans.domain.rules import evaluate_sets
 from plans.domain.weeks import (
     FIRST_YEAR,
@@ -72,6 +73,12 @@ def _week_sessions(user, athlete: Athlete, monday: date) -> list[dict]:
 
 def _local_day(session: dict, athlete: Athlete) -> date:
     return session["start"].astimezone(athlete.tz).date()
+
+
+def _section_of(start: datetime, athlete: Athlete) -> str:
+    """The tab a session's page belongs to: Today for today's sessions, else the week it is
+    listed in (a deadlift opened from Thursday of the week is not "Today")."""
+    return "today" if start.astimezone(athlete.tz).date() == _today(athlete) else "week"
 
 
 def _phone(request: HttpRequest, template: str, athlete: Athlete, **context) -> HttpResponse:
@@ -145,6 +152,7 @@ def week(request: HttpRequest, week: Week | None = None) -> HttpResponse:
 class SetRow:
     lift_set: LiftSet
     plates: str
+    name: str  # "Warm-up 2", "Set 1": working sets counted from 1 after the warm-ups
 
 
 def _with_sets(session: LiftSession) -> LiftSession:
@@ -175,16 +183,16 @@ def lift_session(request: HttpRequest, pk: int) -> HttpResponse:
     session = _with_sets(get_visible_session(request.user, LiftSession, pk))
     sets = list(session.sets.all())
     rows = []
-    for lift_set in sets:
+    for lift_set, name in zip(sets, set_names(s.is_warmup for s in sets), strict=True):
         loading = (
             None if lift_set.target_load_kg is None else plates_per_side(lift_set.target_load_kg)
         )
-        rows.append(SetRow(lift_set, loading.label if loading else ""))
+        rows.append(SetRow(lift_set, loading.label if loading else "", name))
     return _phone(
         request,
         "phone/lift.html",
         athlete,
-        nav="today",
+        nav=_section_of(session.start, athlete),
         session=session,
         rows=rows,
         locked=session.status == SessionStatus.DONE,
@@ -335,7 +343,13 @@ def run_session(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             errors["action"] = "Choose Done or Skipped."
     response = _phone(
-        request, "phone/run.html", athlete, nav="today", run=run, values=values, errors=errors
+        request,
+        "phone/run.html",
+        athlete,
+        nav=_section_of(run.start, athlete),
+        run=run,
+        values=values,
+        errors=errors,
     )
     response.status_code = 400 if errors else 200
     return response
@@ -372,7 +386,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 # ---------------------------------------------------------------------------- offline support
 
-PHONE_ASSETS = ("phone/phone.css", "phone/phone.js")
+PHONE_ASSETS = ("css/tokens.css", "phone/phone.css", "phone/phone.js")
 
 
 @lru_cache(maxsize=1)

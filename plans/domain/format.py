@@ -85,3 +85,14 @@ def join_and(items: Iterable[str]) -> str:
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     word = singular if count == 1 else (plural_form or f"{singular}s")
     return f"{count} {word}"
+
+
+def set_names(warmups: Iterable[bool]) -> list[str]:
+    """The names of a session's sets in their order: "Warm-up 1", "Warm-up 2", then "Set 1",
+    "Set 2": working sets are counted from 1 after the warm-ups, as an athlete counts them."""
+    counts = {True: 0, False: 0}
+    names = []
+    for is_warmup in warmups:
+        counts[is_warmup] += 1
+        names.append(f"{'Warm-up' if is_warmup else 'Set'} {counts[is_warmup]}")
+    return names

@@ -183,6 +183,13 @@
 
     function say(text) { message.textContent = text; }
 
+    // "Warm-up 2", "Set 1": working sets are counted from 1 after the warm-ups, as the page's
+    // list names them (plans.domain.format.set_names).
+    function nameOf(s) {
+      const same = sets.filter((x) => x.is_warmup === s.is_warmup && x.order <= s.order).length;
+      return (s.is_warmup ? "Warm-up " : "Set ") + same;
+    }
+
     function rowFor(item) {
       return (item.set_id && list.querySelector('[data-set-id="' + item.set_id + '"]')) ||
         list.querySelector('[data-client-id="' + item.client_id + '"]');
@@ -250,7 +257,7 @@
       const s = next.set;
       const prev = next.previous || {};
       if (s) {
-        heading.textContent = "Log " + (s.is_warmup ? "warm-up " : "working set ") + s.order;
+        heading.textContent = "Log " + nameOf(s).toLowerCase();
         let target = "Target: " + (s.target_reps || "?") + " × " +
           (s.target_load_kg !== null ? kg(s.target_load_kg) + " kg" : "your choice");
         if (s.target_rir !== null) target += " · RIR " + s.target_rir;
@@ -350,7 +357,7 @@
       if (edit) {
         const s = sets.find((x) => String(x.id) === edit.dataset.edit);
         editing = s.id;
-        heading.textContent = "Edit set " + s.order;
+        heading.textContent = "Edit " + nameOf(s).toLowerCase();
         submit.textContent = "Save set";
         targetLine.textContent = "";
         platesLine.textContent = "";
@@ -383,7 +390,7 @@
         button.textContent = word;
         const hidden = document.createElement("span");
         hidden.className = "vh";
-        hidden.textContent = " set " + s.order;
+        hidden.textContent = " " + nameOf(s).toLowerCase();
         button.appendChild(hidden);
         box.appendChild(button);
       }

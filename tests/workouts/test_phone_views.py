@@ -1,6 +1,7 @@
 """The athlete's phone pages: who sees what, and what each page shows and writes."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -109,8 +110,9 @@ def test_today_lists_todays_sessions_and_the_next_one(athlete_client, athlete, l
 
 def test_the_session_page_shows_the_prescription_and_plates(athlete_client, lift):
     html = athlete_client.get(reverse("workouts:phone_lift", args=[lift.pk])).content.decode()
-    assert html.count("Warm-up ") == 3
-    assert html.count("Working set ") == 3
+    names = re.findall(r'<span class="set-name">([^<]+)</span>', html)
+    # Working sets are counted from 1 after the warm-ups, as an athlete counts them.
+    assert names == ["Warm-up 1", "Warm-up 2", "Warm-up 3", "Set 1", "Set 2", "Set 3"]
     assert "3 × 100 kg · RIR 1" in html
     assert phone_data.WORKING_REASON in html
     assert "Per side: 25 + 15" in html  # 100 kg on a 20 kg bar
@@ -195,6 +197,7 @@ def test_the_service_worker_is_served_from_the_root(client):
     assert "no-cache" in response["Cache-Control"]
     body = response.content.decode()
     assert "/static/phone/phone.js" in body
+    assert "/static/css/tokens.css" in body  # the phone's colours and sizes, offline too
     assert '"/me/"' in body
 
 
