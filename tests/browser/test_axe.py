@@ -1,0 +1,91 @@
+"""axe-core (vendored in static/vendor/axe, loaded from the app itself: the CSP allows no
+inline script) on every coach page, in the light and the dark scheme: no serious or critical
+violation, colour contrast included."""
+
+import re
+from pprint import pformat
+from datetime import UTC, datetime, timedelta
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from athletes.models import Athlete
+from plans.domain.weeks import Week
+from workouts.models import LiftSession
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def on_a_monday():
+    # As in test_coach_flows: the demo's week ahead, whatever day the suite runs.
+    today = datetime.now(UTC)
+    monday = (today + timedelta(days=7 - today.weekday())).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )
+    with time_machine.travel(monday, tick=True):
+        yield monday
+
+
+@pytest.fixture
+def demo(on_a_monday):
+    call_command("seed_demo", stdout=StringIO())
+
+
+def log_in(page: Page, username: str = "coach", password: str = "ironstride-demo") -> None:
+    page.goto("/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).not_to_have_url(re.compile(r"/login/"))
+
+
+def serious_axe_violations(page: Page) -> list[tuple[str, str, list]]:
+    page.add_script_tag(url="/static/vendor/axe/axe.min.js")
+    results = page.evaluate("axe.run()")
+    return [
+        (v["id"], v["impact"], [node["target"] for node in v["nodes"]][:8])
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def coach_pages() -> dict[str, str]:
+    athlete = Athlete.objects.get(user__username="ben")
+    week = Week.of(datetime.now(UTC), athlete.tz).name
+    lift = LiftSession.objects.filter(athlete=athlete).latest("start")
+    return {
+        "dashboard": "/dashboard/",
+        "roster": "/roster/",
+        "add athlete": "/roster/add/",
+        "edit athlete": f"/roster/{athlete.pk}/edit/",
+        "athlete week": f"/athletes/{athlete.pk}/week/",
+        "add run": f"/athletes/{athlete.pk}/week/{week}/runs/add/",
+        "add deadlift": f"/athletes/{athlete.pk}/week/{week}/deadlift/add/",
+        "edit deadlift": f"/athletes/{athlete.pk}/lifts/{lift.pk}/",
+        "progress": f"/athletes/{athlete.pk}/progress/",
+        "password change": "/password/",
+    }
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_coach_page_passes_axe(page: Page, demo, scheme):
+    page.emulate_media(color_scheme=scheme)
+    page.goto("/login/")
+    # The scheme really is applied: Bootstrap's colour mode follows it.
+    expect(page.locator("html")).to_have_attribute("data-bs-theme", scheme)
+    found = {"login": serious_axe_violations(page)}
+    log_in(page)
+    for name, path in coach_pages().items():
+        page.goto(path)
+        found[name] = serious_axe_violations(page)
+    # A form with errors: the summary, the invalid fields, the password note.
+    page.goto("/roster/add/")
+    page.get_by_role("button", name="Add athlete").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    found["add athlete, with errors"] = serious_axe_violations(page)
+    failing = {name: v for name, v in found.items() if v}
+    assert failing == {}, pformat(failing, width=120)
