@@ -3,9 +3,9 @@ inline script) on every coach page, in the light and the dark scheme: no serious
 violation, colour contrast included."""
 
 import re
-from pprint import pformat
 from datetime import UTC, datetime, timedelta
 from io import StringIO
+from pprint import pformat
 
 import pytest
 import time_machine

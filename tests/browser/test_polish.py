@@ -3,15 +3,15 @@ error summary that leads to its fields, 44 × 44 px tap targets on the coach's p
 phone's at 390 px, and the phone's set names."""
 
 import re
-from pprint import pformat
 from datetime import UTC, datetime, timedelta
 from io import StringIO
+from pprint import pformat
 
 import pytest
 import time_machine
 from django.core.management import call_command
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from athletes.models import Athlete, Coach
 from plans import services
@@ -22,7 +22,7 @@ from workouts.models import LiftSession
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-NARROW = {"width": 390, "height": 844}
+NARROW = ViewportSize(width=390, height=844)
 
 
 @pytest.fixture
@@ -93,7 +93,9 @@ def test_after_apply_fix_focus_is_in_the_swapped_content_and_it_is_announced(dem
     assert where["isWanted"] in (True, None)  # the contract's element, where the page has one
     # The next Tab stays in the week, not on the page's far end.
     page.keyboard.press("Tab")
-    assert page.evaluate("(s) => document.querySelector(s).contains(document.activeElement)", target)
+    assert page.evaluate(
+        "(s) => document.querySelector(s).contains(document.activeElement)", target
+    )
 
 
 # ---------------------------------------------------------------------------- forms
@@ -112,21 +114,28 @@ def test_the_error_summary_takes_focus_and_its_links_focus_the_fields(demo: Page
     expect(summary).to_be_focused()
     expect(summary.get_by_role("heading")).to_have_text("There is a problem")
     # At the top, in the first screen.
-    assert summary.bounding_box()["y"] < 800
+    box = summary.bounding_box()
+    assert box is not None and box["y"] < 800
     expect(page.get_by_label("Username")).to_have_value("maya")
     expect(page.get_by_text("For your security, type the password again.")).to_be_visible()
     summary.get_by_role("link", name=re.compile("^Password")).click()
     expect(page.locator("#id_password")).to_be_focused()
     summary.get_by_role("link", name=re.compile("^Load increment")).click()
     expect(page.locator("#id_load_increment_kg")).to_be_focused()
-    assert "id_password_retype" in (page.locator("#id_password").get_attribute("aria-describedby") or "")
+    assert "id_password_retype" in (
+        page.locator("#id_password").get_attribute("aria-describedby") or ""
+    )
 
 
 # ---------------------------------------------------------------------------- tap targets
 
-SMALL_TARGETS = """() => [...document.querySelectorAll("a[href], button, input[type=submit], summary")]
-    .filter((el) => el.offsetParent !== null && !el.closest(".visually-hidden-focusable, .skip"))
-    .map((el) => [el.id || el.textContent.trim().replace(/\\s+/g, " ").slice(0, 40), el.getBoundingClientRect()])
+SMALL_TARGETS = """() => [
+        ...document.querySelectorAll("a[href], button, input[type=submit], summary")]
+    .filter((el) => el.offsetParent !== null
+        && !el.closest(".visually-hidden-focusable, .skip"))
+    .map((el) => [
+        el.id || el.textContent.trim().replace(/\\s+/g, " ").slice(0, 40),
+        el.getBoundingClientRect()])
     .filter(([, box]) => box.width > 1 && (box.height < 43.5 || box.width < 43.5))
     .map(([name, box]) => `${name}: ${Math.round(box.width)}x${Math.round(box.height)}`)"""
 
@@ -170,6 +179,7 @@ def test_every_phone_link_and_button_is_44_px_at_390(page: Page):
         small[path] = page.evaluate(SMALL_TARGETS)
     assert {path: found for path, found in small.items() if found} == {}
     brand = page.get_by_role("link", name="Ironstride").bounding_box()
+    assert brand is not None
     assert brand["width"] >= 44 and brand["height"] >= 44
 
 
