@@ -1,5 +1,5 @@
-"""Screenshots for the README (docs/screenshots/*.png): the dashboard, an athlete's week and the
-phone's Today, at 1280, 768 and 390 px wide, in the light scheme (and the dashboard once in the
+"""Screenshots for the README (docs/screenshots/*.png): the dashboard, an athlete's week, the
+phone's Today and its deadlift page, at 1280, 768 and 390 px wide, in the light scheme (and the dashboard once in the
 dark one). The app runs against a throwaway SQLite database seeded with the demo, on a free
 port, in Debian's Chromium (/usr/bin/chromium), as the browser tests do.
 
@@ -69,12 +69,23 @@ def week_of_a_flagged_athlete(page: Page) -> str:
     raise SystemExit("The demo roster is empty")
 
 
+def open_a_deadlift(page: Page) -> bool:
+    """This week's deadlift on the phone, else the latest in the history."""
+    for path in ("/me/week/", "/me/history/"):
+        page.goto(path)
+        links = page.locator('a[href*="/me/lifts/"]')
+        if links.count():
+            links.first.click()
+            return True
+    return False
+
+
 def shoot(browser: Browser, base_url: str, out: Path) -> list[Path]:
     written = []
     for width, height in WIDTHS.items():
         for who, pages in (
             (COACH, ("dashboard", "week")),
-            (ATHLETE, ("phone-today",)),
+            (ATHLETE, ("phone-today", "phone-deadlift")),
         ):
             context = browser.new_context(
                 base_url=base_url, viewport={"width": width, "height": height}
@@ -86,8 +97,10 @@ def shoot(browser: Browser, base_url: str, out: Path) -> list[Path]:
                     page.goto("/dashboard/")
                 elif name == "week":
                     page.goto(week_of_a_flagged_athlete(page))
-                else:
+                elif name == "phone-today":
                     page.goto("/me/")
+                elif not open_a_deadlift(page):
+                    continue
                 page.wait_for_load_state("networkidle")
                 path = out / f"{name}-{width}.png"
                 page.screenshot(path=path)
