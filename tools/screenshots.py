@@ -1,7 +1,7 @@
 """Screenshots for the README (docs/screenshots/*.png): the dashboard, an athlete's week, the
-phone's Today and its deadlift page, at 1280, 768 and 390 px wide, in the light scheme (and the dashboard once in the
-dark one). The app runs against a throwaway SQLite database seeded with the demo, on a free
-port, in Debian's Chromium (/usr/bin/chromium), as the browser tests do.
+phone's Today and its deadlift page, at 1280, 768 and 390 px wide, in the light scheme (and the
+week once in the dark one). The app runs against a throwaway SQLite database seeded with the
+demo, on a free port, in Debian's Chromium (/usr/bin/chromium), as the browser tests do.
 
     .venv/bin/python tools/screenshots.py [--out docs/screenshots]
 
