@@ -113,9 +113,7 @@ def test_four_weeks_of_the_roster_and_a_season(page: Page, roster, this_week, sc
     expect(row.locator("th[scope=row]")).to_have_text(re.compile("Ada Abbot"))
     now = row.locator(f'td[data-week="{this_week}"]')
     expect(now.locator('[data-field="hard-days"]')).to_have_text(re.compile(r"Hard\s+Tue, Thu"))
-    expect(now.locator('[data-field="deadlift"]')).to_have_text(
-        re.compile(r"Deadlift\s+Tue 18:00")
-    )
+    expect(now.locator('[data-field="deadlift"]')).to_have_text(re.compile(r"Deadlift\s+Tue 18:00"))
     expect(now.locator('[data-field="plan"]')).to_have_text("Published")
     expect(now.locator("[data-severity]")).to_have_count(0)
     expect(now).to_contain_text("Clean")
