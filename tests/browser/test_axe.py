@@ -67,6 +67,8 @@ def coach_pages() -> dict[str, str]:
         "add deadlift": f"/athletes/{athlete.pk}/week/{week}/deadlift/add/",
         "edit deadlift": f"/athletes/{athlete.pk}/lifts/{lift.pk}/",
         "progress": f"/athletes/{athlete.pk}/progress/",
+        "weeks ahead": "/ahead/",
+        "season": f"/athletes/{athlete.pk}/season/",
         "password change": "/password/",
     }
 

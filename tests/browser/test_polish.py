@@ -155,6 +155,8 @@ def test_every_coach_link_and_button_is_44_px_at_390(demo: Page):
         f"/athletes/{athlete.pk}/week/{week}/runs/add/",
         f"/athletes/{athlete.pk}/week/{week}/deadlift/add/",
         f"/athletes/{athlete.pk}/progress/",
+        "/ahead/",
+        f"/athletes/{athlete.pk}/season/",
         "/password/",
     ]:
         page.goto(path)
