@@ -5,6 +5,7 @@ to marked aria-current."""
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -195,3 +196,23 @@ def test_a_session_opened_from_the_week_marks_week_and_todays_marks_today(client
         response = client.get(url)
         assert response.status_code == 200, name
         assert current_sections(response.content.decode()) == [section], name
+
+
+# ---------------------------------------------------------------------------- charts
+
+
+def test_the_progress_charts_count_in_nice_steps(coach_client, athlete):
+    # Three weeks of logged working sets: e1RMs of about 108, 120 and 134 kg.
+    for weeks_ago, load in ((3, "95"), (2, "105"), (1, "117.5")):
+        lift = phone_data.deadlift(athlete, start=timezone.now() - timedelta(weeks=weeks_ago))
+        lift.sets.filter(is_warmup=False).update(reps=3, load_kg=Decimal(load), rir=1)
+    html = coach_client.get(reverse("plans:progress", args=[athlete.pk])).content.decode()
+    e1rm_svg, compliance_svg = re.findall(r"<svg.*?</svg>", html, re.S)
+    for svg in (e1rm_svg, compliance_svg):
+        ticks = [Decimal(t) for t in re.findall(r"<text[^>]*data-tick[^>]*>([^<]+)</text>", svg)]
+        assert 3 <= len(ticks) <= 7, ticks
+        steps = {later - earlier for earlier, later in zip(ticks, ticks[1:], strict=False)}
+        assert len(steps) == 1, ticks
+        assert steps.pop().normalize().as_tuple().digits in ((1,), (2,), (5,)), ticks
+    compliance = re.findall(r"<text[^>]*data-tick[^>]*>([^<]+)</text>", compliance_svg)
+    assert compliance == ["0", "20", "40", "60", "80", "100"]
