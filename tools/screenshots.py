@@ -150,7 +150,7 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=10)
     for path in written:
-        print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
+        print(f"{path}: {path.stat().st_size // 1024} KB")
 
 
 if __name__ == "__main__":
