@@ -101,7 +101,7 @@ def test_after_apply_fix_focus_is_in_the_swapped_content_and_it_is_announced(dem
 # ---------------------------------------------------------------------------- forms
 
 
-def test_the_error_summary_takes_focus_and_its_links_focus_the_fields(demo: Page):
+def test_the_error_summary_takes_focus_and_its_links_focus_the_fields(demo: Page, screenshots):
     page = demo
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto("/roster/add/")
@@ -118,6 +118,7 @@ def test_the_error_summary_takes_focus_and_its_links_focus_the_fields(demo: Page
     assert box is not None and box["y"] < 800
     expect(page.get_by_label("Username")).to_have_value("maya")
     expect(page.get_by_text("For your security, type the password again.")).to_be_visible()
+    page.screenshot(path=screenshots / "add-athlete-errors.png")
     summary.get_by_role("link", name=re.compile("^Password")).click()
     expect(page.locator("#id_password")).to_be_focused()
     summary.get_by_role("link", name=re.compile("^Load increment")).click()
