@@ -53,7 +53,7 @@ class Card:
     day: date
     edit_url: str
     move_url: str
-    # (short, long, set): "W1"/"Warm-up 1", then "1"/"Set 1": working sets count from 1.
+    # (short, long, set), as numbered_sets() names them.
     sets: tuple[tuple[str, str, domain.LiftSet], ...] = ()
     flags: list[Flag] = field(default_factory=list)  # shown here in full, with the fix
     mentions: list[Flag] = field(default_factory=list)  # shown on another card; linked
@@ -132,15 +132,14 @@ def _movable(session: domain.RunSession | domain.LiftSession, now: datetime) -> 
 def numbered_sets(
     sets: tuple[domain.LiftSet, ...],
 ) -> tuple[tuple[str, str, domain.LiftSet], ...]:
-    rows, warmups, working = [], 0, 0
-    for lift_set in sorted(sets, key=lambda s: s.order):
-        if lift_set.is_warmup:
-            warmups += 1
-            rows.append((f"W{warmups}", f"Warm-up {warmups}", lift_set))
-        else:
-            working += 1
-            rows.append((str(working), f"Set {working}", lift_set))
-    return tuple(rows)
+    """(short, long, set), numbered by their order as the flags name them ("set 4 targets RIR
+    0"), warm-ups marked: "1w" / "Set 1, warm-up", then "4" / "Set 4"."""
+    return tuple(
+        (f"{s.order}w", f"Set {s.order}, warm-up", s)
+        if s.is_warmup
+        else (str(s.order), f"Set {s.order}", s)
+        for s in sorted(sets, key=lambda s: s.order)
+    )
 
 
 def cards(report: WeekReport, *, now: datetime) -> list[Card]:

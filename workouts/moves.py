@@ -152,6 +152,7 @@ def _move(
 ) -> Moved:
     # Read again under the row lock: the page the coach dragged on may be out of date.
     locked: Session = model.objects.select_for_update().get(pk=session_id, athlete=athlete)
+    locked.athlete = athlete  # saving reads the athlete's zone for the plan: no second read
     previous = locked.start
     if expected_start is not None and previous != expected_start:
         raise Conflict("Nothing to undo: the session has moved since.")

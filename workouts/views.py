@@ -210,7 +210,7 @@ def _moved(
 ) -> HttpResponse:
     session = moved.session
     name = (
-        session.get_exercise_display()
+        session.get_exercise_display().lower()
         if isinstance(session, LiftSession)
         else f"{session.get_kind_display().lower()} run"
     )
