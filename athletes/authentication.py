@@ -5,13 +5,23 @@ knox's TokenAuthentication looks a token up by its key and then reads every othe
 user to delete the expired ones: two queries on every request, and the role check after it
 (athletes.access.role_of) reads the profile in one or two more. Here the expired tokens of a
 user are deleted when they log in for a new one (athletes.api.TokenView), and an expired token
-presented is refused and deleted by its primary key, once."""
+presented is refused and deleted by its primary key, once.
+
+The one query is written in SQL (`QuerySet.raw`, columns read by name) rather than built by the
+ORM: every API request pays for it, and building the four-table `select_related` cost more than
+the rest of the ping together (bench/api_bench.py, README "The API down to the bare stack"). It
+reads the token whole and, of the user and the profiles, what the access checks read: the
+user's name and whether they are active, the profile's id (and a coach's time zone). The rest
+of a user or athlete row loads on first use, as a deferred field does."""
 
 import binascii
+from functools import cache
 from hmac import compare_digest
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Field, Model
 from django.utils import timezone
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication
@@ -20,6 +30,8 @@ from knox.models import AuthToken, get_token_model
 from knox.settings import CONSTANTS, knox_settings
 from knox.signals import token_expired
 from rest_framework import exceptions
+
+from athletes.models import Athlete, Coach
 
 INVALID = "Invalid token."
 
@@ -35,14 +47,13 @@ class ProfileTokenAuthentication(TokenAuthentication):
             digest = hash_token(text)
         except (UnicodeDecodeError, TypeError, binascii.Error):
             raise exceptions.AuthenticationFailed(INVALID) from None
-        candidates = (
-            get_token_model()
-            .objects.select_related("user", "user__coach", "user__athlete")
-            .filter(token_key=text[: CONSTANTS.TOKEN_KEY_LENGTH])
+        candidates = get_token_model().objects.raw(
+            token_query(), [text[: CONSTANTS.TOKEN_KEY_LENGTH]]
         )
         for auth_token in candidates:  # one row, but for a key shared by chance
             if not compare_digest(digest, auth_token.digest):
                 continue
+            auth_token.user = user_with_profile(auth_token)
             if auth_token.expiry is not None and auth_token.expiry < timezone.now():
                 self.expire(auth_token)
                 raise exceptions.AuthenticationFailed(INVALID)
@@ -55,6 +66,62 @@ class ProfileTokenAuthentication(TokenAuthentication):
         username = auth_token.user.get_username()
         get_token_model().objects.filter(pk=auth_token.pk).delete()
         token_expired.send(sender=self.__class__, username=username, source="auth_token")
+
+
+@cache
+def token_query() -> str:
+    """The token by its key, with its user's name and state and the ids of their profiles.
+    Tables and columns are the models' own names (`_meta`), so a rename cannot leave it behind."""
+    token, user = get_token_model(), get_user_model()
+    t, u, c, a = (m._meta.db_table for m in (token, user, Coach, Athlete))
+    user_id = _column(user, "id")
+    return (
+        f"SELECT {t}.*, {u}.{_column(user, user.USERNAME_FIELD)} AS user_name,"
+        f" {u}.{_column(user, 'is_active')} AS user_is_active,"
+        f" {c}.{_column(Coach, 'id')} AS coach_pk, {c}.{_column(Coach, 'time_zone')} AS coach_tz,"
+        f" {a}.{_column(Athlete, 'id')} AS athlete_pk"
+        f" FROM {t} JOIN {u} ON {u}.{user_id} = {t}.{_column(token, 'user')}"
+        f" LEFT JOIN {c} ON {c}.{_column(Coach, 'user')} = {u}.{user_id}"
+        f" LEFT JOIN {a} ON {a}.{_column(Athlete, 'user')} = {u}.{user_id}"
+        f" WHERE {t}.{_column(token, 'token_key')} = %s"
+    )
+
+
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field) and field.column  # a column of the model's own table
+    return field.column
+
+
+def user_with_profile(row: Any) -> AbstractBaseUser:
+    """The token row's user, their coach or athlete profile attached as select_related would
+    attach it: present, or known to be absent, so that the role checks ask no more."""
+    db = row._state.db
+    user_model = get_user_model()
+    user = user_model.from_db(
+        db,
+        ["id", user_model.USERNAME_FIELD, "is_active"],
+        # SQLite answers a boolean column as 0 or 1.
+        [row.user_id, row.user_name, bool(row.user_is_active)],
+    )
+    if row.coach_pk is not None:
+        user.coach = Coach.from_db(
+            db, ["id", "user_id", "time_zone"], [row.coach_pk, user.pk, row.coach_tz]
+        )
+    else:
+        _record_absent(Coach(user=user))
+    if row.athlete_pk is not None:
+        user.athlete = Athlete.from_db(db, ["id", "user_id"], [row.athlete_pk, user.pk])
+    else:
+        _record_absent(Athlete(user=user))
+    return user
+
+
+def _record_absent(profile: Coach | Athlete) -> None:
+    """Records on the user that they have no such profile, as select_related does, so that
+    `hasattr(user, "coach")` answers False without a query: a one-to-one set to None clears
+    the user's side to None (the unsaved profile is never stored)."""
+    profile.user = None  # type: ignore[assignment]  # the stubs type the field not-null
 
 
 def delete_expired_tokens(user: AbstractBaseUser) -> int:

@@ -9,6 +9,9 @@ from django.urls import include, path
 handler500 = "web.health.server_error"
 
 urlpatterns = [
+    # First: every API call is matched against the patterns above its own, and the API's
+    # clients call far more often than a coach opens a page.
+    path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
     path("", include("plans.urls")),
     path("", include("workouts.urls")),
     path("roster/", include("athletes.urls")),
@@ -19,6 +22,5 @@ urlpatterns = [
         "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
     ),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
     path("", include("web.urls")),
 ]

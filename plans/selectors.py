@@ -371,7 +371,7 @@ class WeekHead:
 def read_head(scope: QuerySet[Athlete], pk: int, monday: date) -> WeekHead | None:
     """The athlete `pk` among `scope` (the caller's, from athletes.access) with their revision
     and the week's plan, in one query; None when the athlete is not in the scope."""
-    athlete = (
+    found = (
         scope.filter(pk=pk)
         .annotate(
             week_plan=FilteredRelation("plans", condition=Q(plans__week_start=monday)),
@@ -381,8 +381,10 @@ def read_head(scope: QuerySet[Athlete], pk: int, monday: date) -> WeekHead | Non
             week_plan_published_at=F("week_plan__published_at"),
             week_plan_note=F("week_plan__coach_note"),
         )
-        .first()
+        # At most one row (the primary key): no ORDER BY, which `first()` would add and build.
+        .order_by()
     )
+    athlete = next(iter(found), None)
     if athlete is None:
         return None
     plan = None

@@ -12,7 +12,7 @@ lands while a verdict is computed leaves that verdict stale (recomputed next tim
 wrong."""
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date
 from pathlib import Path
@@ -84,11 +84,13 @@ def judged(report: services.WeekReport) -> Verdict:
     )
 
 
-def roster_verdicts(*, coach: Coach, week: date) -> list[AthleteVerdict]:
-    """The verdict on `week` of every active athlete of the coach, in name order: one query
-    when every stored verdict holds (the athletes with their revisions, stored verdicts and
-    plans for the week); judging the others adds seven."""
-    rows = _roster_with_verdicts(coach, week)
+def roster_verdicts(
+    *, coach: Coach, week: date, athlete_id: int | None = None
+) -> list[AthleteVerdict]:
+    """The verdict on `week` of every active athlete of the coach (or only `athlete_id`'s), in
+    name order: one query when every stored verdict holds (the athletes with their revisions,
+    stored verdicts and plans for the week); judging the others adds seven."""
+    rows = _roster_with_verdicts(coach, week, athlete_id)
     current = {
         row["pk"]: row["stored_verdict"]
         for row in rows
@@ -113,12 +115,25 @@ def roster_verdicts(*, coach: Coach, week: date) -> list[AthleteVerdict]:
     ]
 
 
-def _roster_with_verdicts(coach: Coach, week: date) -> list[Mapping[str, Any]]:
-    """The coach's active athletes in name order, each with their revision, and their plan's
-    status and stored verdict for the week (None where there is none): one query."""
+def roster_verdicts_over(
+    *, coach: Coach, weeks: Sequence[date], athlete_id: int | None = None
+) -> dict[date, list[AthleteVerdict]]:
+    """roster_verdicts for each of `weeks` (the multi-week view): one query per week while the
+    stored verdicts hold, whatever the roster's size."""
+    return {week: roster_verdicts(coach=coach, week=week, athlete_id=athlete_id) for week in weeks}
+
+
+def _roster_with_verdicts(
+    coach: Coach, week: date, athlete_id: int | None = None
+) -> list[Mapping[str, Any]]:
+    """The coach's active athletes (or only `athlete_id`) in name order, each with their
+    revision, and their plan's status and stored verdict for the week (None where there is
+    none): one query."""
+    athletes = Athlete.objects.filter(coach=coach, is_active=True)
+    if athlete_id is not None:
+        athletes = athletes.filter(pk=athlete_id)
     return list(
-        Athlete.objects.filter(coach=coach, is_active=True)
-        .annotate(
+        athletes.annotate(
             stored=FilteredRelation("verdicts", condition=Q(verdicts__week_start=week)),
             planned=FilteredRelation("plans", condition=Q(plans__week_start=week)),
         )

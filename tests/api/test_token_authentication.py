@@ -5,10 +5,12 @@ import logging
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from athletes.authentication import ProfileTokenAuthentication
 from tests.api.conftest import client_for
 from tests.factories import PASSWORD
 
@@ -32,6 +34,27 @@ def test_a_token_costs_one_query_with_the_profile(world, caller, django_assert_n
     with django_assert_num_queries(1):
         me = client.get("/api/v1/me/").json()
     assert me["id"] == user.pk and me["role"] == caller
+
+
+def test_a_token_of_a_user_with_no_profile_is_403_in_one_query(db, django_assert_num_queries):
+    # Neither coach nor athlete (staff, say): the token is good, the API is not theirs. Knowing
+    # there is no profile must not cost a query of its own.
+    user = get_user_model().objects.create_user("staff", password=PASSWORD)
+    _, token = AuthToken.objects.create(user)
+    with django_assert_num_queries(1):
+        response = with_token(token).get(PING)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Only coaches and athletes may use this API."}
+
+
+def test_the_rest_of_the_callers_row_loads_on_first_use(world):
+    # The token query reads only what the checks read; a view that wants more still gets it.
+    auth = ProfileTokenAuthentication()
+    _, token = AuthToken.objects.create(world.athlete.user)
+    user, _ = auth.authenticate_credentials(token.encode())
+    assert user.email == world.athlete.user.email
+    assert user.athlete.time_zone == world.athlete.time_zone
+    assert not hasattr(user, "coach")
 
 
 def test_an_expired_token_is_refused_and_deleted(world):

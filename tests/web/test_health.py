@@ -3,8 +3,9 @@ connection (an unreachable server or an unopenable file), not a mock."""
 
 from contextlib import contextmanager
 
+import psycopg
 import pytest
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.urls import reverse
 
 from tests.factories import CoachFactory
@@ -17,9 +18,10 @@ needs_server = pytest.mark.skipif(
 
 
 @contextmanager
-def database_away():
+def database_away(*, close_first=True):
     saved = dict(connection.settings_dict)
-    connection.close()
+    if close_first:
+        connection.close()
     connection.settings_dict["PORT"] = "1"  # nothing listens there
     try:
         yield
@@ -44,6 +46,35 @@ def test_healthz_answers_503_when_the_database_does_not(client):
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"
     assert response["Retry-After"]
+
+
+def terminate_our_backend() -> None:
+    """The server ends our session, as a restart does, while Django still holds the socket."""
+    pid = connection.connection.info.backend_pid
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+@needs_server
+@pytest.mark.django_db(transaction=True)
+def test_healthz_on_a_reused_connection_sees_the_server_gone(client):
+    # /healthz asks no query of its own on PostgreSQL: the health check of the reused
+    # connection is the question. It must still see a server that went away behind it.
+    assert client.get(reverse("healthz")).status_code == 200
+    terminate_our_backend()
+    with database_away(close_first=False):
+        close_old_connections()  # what the start of the next request does
+        response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+
+
+@needs_server
+@pytest.mark.django_db(transaction=True)
+def test_healthz_reconnects_by_itself_after_a_restart(client):
+    assert client.get(reverse("healthz")).status_code == 200
+    terminate_our_backend()
+    close_old_connections()
+    assert client.get(reverse("healthz")).status_code == 200
 
 
 @needs_server
