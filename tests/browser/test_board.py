@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from athletes.models import Athlete
 from plans.domain.weeks import Week, week_bounds
+from tests.browser.test_phone import assert_no_serious_axe_violations
 from workouts.models import Exercise, LiftSession
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -101,6 +102,7 @@ def test_move_with_the_keyboard_alone(demo: Page):
     lift = the_deadlift(chloe)
     flag = page.locator('li[data-code="deadlift.too_close_to_intervals"]')
     expect(flag).to_be_visible()
+    assert_no_serious_axe_violations(page)
 
     move = page.locator(f"#card-lift-{lift.pk} .card-move > summary")
     move.focus()
@@ -120,6 +122,7 @@ def test_move_with_the_keyboard_alone(demo: Page):
     expect(flag).to_have_count(0)
     lift.refresh_from_db()
     assert f"{lift.start.astimezone(chloe.tz):%a %H:%M}" == "Tue 10:00"
+    assert_no_serious_axe_violations(page)  # the board as the move left it, "Undo" and all
 
     # A time the checks refuse is said, and nothing moves.
     page.locator(f"#card-lift-{lift.pk} .card-move > summary").focus()
