@@ -112,7 +112,7 @@ def test_move_with_the_keyboard_alone(demo: Page):
     page.keyboard.press("Tab")
     time_input = page.locator(f"#move-lift-{lift.pk}-time")
     expect(time_input).to_be_focused()
-    page.keyboard.type("1000AM")  # Chromium's time field in the en-US locale
+    page.keyboard.type("1000AM")  # 10:00 in a 12-hour field (en-US) or a 24-hour one
     expect(time_input).to_have_value("10:00")
     page.keyboard.press("Enter")
 
@@ -129,7 +129,7 @@ def test_move_with_the_keyboard_alone(demo: Page):
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
-    page.keyboard.type("1130PM")
+    page.keyboard.type("0500AM")  # 05:00 in a 12- or 24-hour field alike
     page.keyboard.press("Enter")
     expect(page.locator(".board-message")).to_contain_text("Not moved: ")
     expect(page.locator(".board-message")).to_contain_text("outside the training window")
