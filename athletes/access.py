@@ -4,16 +4,20 @@ A user who is not a coach gets 403 on a coach page. An athlete of another coach 
 does not exist) is 404 for everyone, so ids don't leak whose they are.
 """
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
 from athletes.models import Athlete, Coach
-from plans.models import PlanStatus
+from plans.models import PlanStatus, WeeklyPlan
 from workouts.models import LiftSession, RunSession
 
+# Who asks: request.user as Django and DRF type it (the default user model, or nobody).
+type AnyUser = User | AnonymousUser
 
-def coach_for(user) -> Coach:
+
+def coach_for(user: AnyUser) -> Coach:
     """The coach behind a logged-in user, or PermissionDenied (athletes, staff without a roster,
     anonymous users: views put login_required in front, so those never reach here)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -24,7 +28,7 @@ def coach_for(user) -> Coach:
         raise PermissionDenied("Only coaches may open this page.") from None
 
 
-def athletes_for(user, *, include_inactive: bool = False) -> QuerySet[Athlete]:
+def athletes_for(user: AnyUser, *, include_inactive: bool = False) -> QuerySet[Athlete]:
     """The athletes a user coaches (active ones unless asked), with their users."""
     coach = coach_for(user)
     athletes = Athlete.objects.filter(coach=coach).select_related("user")
@@ -33,7 +37,7 @@ def athletes_for(user, *, include_inactive: bool = False) -> QuerySet[Athlete]:
     return athletes
 
 
-def get_athlete_for(user, pk: int, *, include_inactive: bool = False) -> Athlete:
+def get_athlete_for(user: AnyUser, pk: int, *, include_inactive: bool = False) -> Athlete:
     """One of the user's athletes, or 404; 403 first when the user is no coach at all."""
     try:
         return athletes_for(user, include_inactive=include_inactive).get(pk=pk)
@@ -44,7 +48,7 @@ def get_athlete_for(user, pk: int, *, include_inactive: bool = False) -> Athlete
 # Both roles: the API, the phone pages and the calendar feed ask here.
 
 
-def role_of(user) -> str | None:
+def role_of(user: AnyUser) -> str | None:
     """ "coach", "athlete" or None (anonymous, inactive, or a user with neither profile)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
@@ -55,19 +59,22 @@ def role_of(user) -> str | None:
     return None
 
 
-def visible_athletes(user) -> QuerySet[Athlete]:
+def visible_athletes(user: AnyUser) -> QuerySet[Athlete]:
     """Every athlete the user may see: a coach their whole roster (inactive ones too, so their
     history stays reachable), an athlete only themselves, anyone else nobody."""
     athletes = Athlete.objects.select_related("user")
     match role_of(user):
+        # A role is a signed-in user's, never AnonymousUser's.
         case "coach":
+            assert not isinstance(user, AnonymousUser)
             return athletes.filter(coach__user=user)
         case "athlete":
+            assert not isinstance(user, AnonymousUser)
             return athletes.filter(user=user)
     return athletes.none()
 
 
-def get_visible_athlete(user, pk: int) -> Athlete:
+def get_visible_athlete(user: AnyUser, pk: int) -> Athlete:
     """An athlete the user may see, or 404 (never 403: ids don't leak whose they are)."""
     try:
         return visible_athletes(user).get(pk=pk)
@@ -75,7 +82,7 @@ def get_visible_athlete(user, pk: int) -> Athlete:
         raise Http404("No such athlete.") from None
 
 
-def may_plan_for(user, athlete: Athlete) -> bool:
+def may_plan_for(user: AnyUser, athlete: Athlete) -> bool:
     """Only an athlete's own coach changes their plan; the athlete logs what they did."""
     return (
         role_of(user) == "coach"
@@ -84,12 +91,12 @@ def may_plan_for(user, athlete: Athlete) -> bool:
     )
 
 
-def published_only(user) -> bool:
+def published_only(user: AnyUser) -> bool:
     """Athletes see a week once its plan is published; coaches see drafts too."""
     return role_of(user) == "athlete"
 
 
-def visible_sessions[S: (RunSession, LiftSession)](user, model: type[S]) -> QuerySet[S]:
+def visible_sessions[S: (RunSession, LiftSession)](user: AnyUser, model: type[S]) -> QuerySet[S]:
     """Run or lift sessions the user may see: their athletes', and for an athlete only the
     weeks whose plan is published."""
     sessions = model.objects.filter(athlete__in=visible_athletes(user))
@@ -98,18 +105,19 @@ def visible_sessions[S: (RunSession, LiftSession)](user, model: type[S]) -> Quer
     return sessions
 
 
-def get_visible_session[S: (RunSession, LiftSession)](user, model: type[S], pk: int) -> S:
+def get_visible_session[S: (RunSession, LiftSession)](user: AnyUser, model: type[S], pk: int) -> S:
     try:
         return visible_sessions(user, model).select_related("athlete__user", "plan").get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):
         raise Http404("No such session.") from None
 
 
-def athlete_of(user) -> Athlete:
+def athlete_of(user: AnyUser) -> Athlete:
     """The athlete behind a logged-in user, for the athlete's own (phone) pages. Coaches and
     anyone else get 403: these pages log what the athlete did, and a coach has the week page."""
     if role_of(user) != "athlete":
         raise PermissionDenied("These pages are for athletes; coaches use the week page.")
+    assert not isinstance(user, AnonymousUser)  # a role is a signed-in user's
     return user.athlete
 
 
@@ -120,36 +128,36 @@ def athlete_of(user) -> Athlete:
 ATHLETE_SESSION_FIELDS = frozenset({"status", "actual_start", "actual_duration_minutes", "notes"})
 
 
-def is_self(user, athlete: Athlete) -> bool:
+def is_self(user: AnyUser, athlete: Athlete) -> bool:
     return role_of(user) == "athlete" and athlete.user_id == user.pk
 
 
-def may_add_athletes(user) -> bool:
+def may_add_athletes(user: AnyUser) -> bool:
     return role_of(user) == "coach"
 
 
-def may_add_sessions(user) -> bool:
+def may_add_sessions(user: AnyUser) -> bool:
     """Only coaches plan sessions; an athlete adding a run is refused whatever the athlete."""
     return role_of(user) == "coach"
 
 
-def may_change_session(user, session: RunSession | LiftSession, fields: set[str]) -> bool:
+def may_change_session(user: AnyUser, session: RunSession | LiftSession, fields: set[str]) -> bool:
     """The coach changes anything; the athlete only how their own session went."""
     if may_plan_for(user, session.athlete):
         return True
     return is_self(user, session.athlete) and fields <= ATHLETE_SESSION_FIELDS
 
 
-def may_log_sets(user, session: LiftSession) -> bool:
+def may_log_sets(user: AnyUser, session: LiftSession) -> bool:
     return may_plan_for(user, session.athlete) or is_self(user, session.athlete)
 
 
-def may_see_week(user, plan) -> bool:
+def may_see_week(user: AnyUser, plan: WeeklyPlan | None) -> bool:
     """A week with no plan yet is a draft: coaches see it, athletes don't."""
     return not published_only(user) or (plan is not None and plan.is_published)
 
 
-def may_see_calendar_feed(user, athlete: Athlete) -> bool:
+def may_see_calendar_feed(user: AnyUser, athlete: Athlete) -> bool:
     """The feed's address is for the athlete and their coach only."""
     return may_plan_for(user, athlete) or is_self(user, athlete)
 

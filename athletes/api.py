@@ -1,11 +1,15 @@
 """The API's people: logging in for a token, who am I, the coach's athletes, the feed address."""
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import authenticate, get_user_model, password_validation, user_logged_in
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Field
+from django.db.models import Field, QuerySet
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -14,6 +18,7 @@ from knox.settings import knox_settings
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -58,7 +63,7 @@ class TokenView(APIView):
     @extend_schema(
         request=CredentialsSerializer, responses={200: TokenSerializer}, auth=[], tags=["auth"]
     )
-    def post(self, request):
+    def post(self, request: Request) -> HttpResponse:
         credentials = CredentialsSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
         django_request = request._request
@@ -79,7 +84,7 @@ class TokenView(APIView):
 
 class LogoutView(APIView):
     @extend_schema(request=None, responses={204: None}, tags=["auth"])
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         """Revokes the token this request was made with."""
         if isinstance(request.auth, AuthToken):
             request.auth.delete()
@@ -103,14 +108,15 @@ class PingView(APIView):
     work of ours."""
 
     @extend_schema(responses={200: PingSerializer}, tags=["auth"])
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         return Response({"ok": True})
 
 
 class MeView(APIView):
     @extend_schema(responses={200: MeSerializer})
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         user = request.user
+        assert not isinstance(user, AnonymousUser)  # HasRole let only coaches and athletes in
         role = role_of(user)
         athlete_id = user.athlete.pk if role == "athlete" else None
         data = {"id": user.pk, "username": user.get_username(), "role": role}
@@ -178,7 +184,7 @@ class AthleteSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(error.messages) from None
         return value
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         user_attrs = attrs.get("user", {})
         username = user_attrs.get("username")
         if self.instance is None:
@@ -216,7 +222,7 @@ class AthleteSerializer(serializers.ModelSerializer):
         if User.objects.filter(username__iexact=username).exists():
             raise serializers.ValidationError({"username": "That username is taken."})
 
-    def create(self, validated_data):
+    def create(self, validated_data: dict[str, Any]) -> Athlete:
         user_attrs = validated_data.pop("user")
         password = validated_data.pop("password")
         active = validated_data.pop("is_active", True)
@@ -231,7 +237,7 @@ class AthleteSerializer(serializers.ModelSerializer):
                 athlete.deactivate()
         return athlete
 
-    def update(self, athlete, validated_data):
+    def update(self, athlete: Athlete, validated_data: dict[str, Any]) -> Athlete:
         user_attrs = validated_data.pop("user", {})
         user_attrs.pop("username", None)
         password = validated_data.pop("password", None)
@@ -280,30 +286,31 @@ class AthleteViewSet(
     serializer_class = AthleteSerializer
     lookup_value_regex = r"[0-9]+"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Athlete]:
         return visible_athletes(self.request.user).order_by(
             "user__last_name", "user__first_name", "user__username", "pk"
         )
 
-    def get_serializer_context(self):
+    def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
         context["e1rms"] = getattr(self, "_e1rms", {})
         return context
 
-    def _with_e1rms(self, athletes) -> None:
+    def _with_e1rms(self, athletes: Iterable[Athlete]) -> None:
         self._e1rms = current_e1rms(list(athletes), timezone.now())
 
-    def list(self, request, *args, **kwargs):
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        assert page is not None  # the API pages every list (DEFAULT_PAGINATION_CLASS)
         self._with_e1rms(page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def retrieve(self, request, *args, **kwargs):
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         athlete = self.get_object()
         self._with_e1rms([athlete])
         return Response(self.get_serializer(athlete).data)
 
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not may_add_athletes(request.user):
             forbid("Only coaches add athletes.")
         serializer = self.get_serializer(data=request.data)
@@ -314,7 +321,7 @@ class AthleteViewSet(
         self._with_e1rms([athlete])
         return Response(self.get_serializer(athlete).data, status=status.HTTP_201_CREATED)
 
-    def update(self, request, *args, **kwargs):
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         athlete = self.get_object()
         if not may_plan_for(request.user, athlete):
             forbid("Only the athlete's coach changes these settings.")
@@ -326,13 +333,13 @@ class AthleteViewSet(
         self._with_e1rms([athlete])
         return Response(self.get_serializer(athlete).data)
 
-    def _feed(self, request, athlete: Athlete) -> Response:
+    def _feed(self, request: Request, athlete: Athlete) -> Response:
         path = reverse("workouts:calendar_feed", kwargs={"token": athlete.calendar_token})
         return Response(CalendarFeedSerializer({"url": request.build_absolute_uri(path)}).data)
 
     @extend_schema(request=None, responses={200: CalendarFeedSerializer})
     @action(detail=True, methods=["get", "post"], url_path="calendar")
-    def calendar(self, request, pk=None):
+    def calendar(self, request: Request, pk: str | None = None) -> Response:
         """The calendar feed's secret address (GET); POST rotates the secret, so the old
         address stops working."""
         athlete = self.get_object()

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from django.core.cache import cache
 from django.http import Http404
@@ -18,6 +19,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -92,7 +94,7 @@ class LiftInWeekSerializer(LiftSessionSerializer):
 class WeekSessionsField(serializers.ListField):
     """Already serialized by the session serializers (with their `type`): passed through."""
 
-    def to_representation(self, data):
+    def to_representation(self, data: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return data
 
 
@@ -246,7 +248,7 @@ def _etag(key: str, until: datetime, now: datetime) -> str:
     return '"' + hashlib.sha256(f"{key}|{until.isoformat()}|{at}".encode()).hexdigest()[:32] + '"'
 
 
-def show_week(request, pk: int, monday: date) -> WeekAnswer:
+def show_week(request: Request, pk: int, monday: date) -> WeekAnswer:
     """The week of an athlete in the caller's scope as the engine judges it now, or 404: from
     the cache while the athlete's revision, the plan and the clock's horizon allow (three
     queries: the athlete with their revision, the plan; none more), else read (Detail.FULL)
@@ -275,7 +277,7 @@ def show_week(request, pk: int, monday: date) -> WeekAnswer:
     return WeekAnswer(data, _etag(key, until, now))
 
 
-def _not_modified(request, etag: str) -> bool:
+def _not_modified(request: Request, etag: str) -> bool:
     sent = parse_etags(request.headers.get("If-None-Match", ""))
     return "*" in sent or any(tag.removeprefix("W/") == etag for tag in sent)
 
@@ -292,7 +294,7 @@ WEEK_PARAMETERS = [OpenApiParameter("week", str, OpenApiParameter.PATH, descript
 class WeekQueryField(serializers.Field):
     """A week in a query or a body: a `Week`, or the parser's words as the field's error (400)."""
 
-    def to_internal_value(self, data) -> Week:
+    def to_internal_value(self, data: str) -> Week:
         try:
             return Week.parse(data)
         except InvalidWeek as error:
@@ -303,10 +305,10 @@ class WeekQueryField(serializers.Field):
 
 
 class AthleteWeekView(APIView):
-    def athlete(self, request, pk) -> Athlete:
+    def athlete(self, request: Request, pk: int) -> Athlete:
         return get_visible_athlete(request.user, pk)
 
-    def planned_by_caller(self, request, pk) -> Athlete:
+    def planned_by_caller(self, request: Request, pk: int) -> Athlete:
         # Scope first (404 for someone else's athlete), then the role (403 for the athlete).
         athlete = self.athlete(request, pk)
         if not may_plan_for(request.user, athlete):
@@ -316,7 +318,7 @@ class AthleteWeekView(APIView):
 
 class WeekView(AthleteWeekView):
     @extend_schema(parameters=WEEK_PARAMETERS, responses={200: WeekSerializer}, tags=["weeks"])
-    def get(self, request, pk: int, week: Week):
+    def get(self, request: Request, pk: int, week: Week) -> Response:
         """The week as the engine judges it: plan, sessions in start order, violations. An
         athlete sees published weeks only."""
         answer = show_week(request, pk, week.monday)
@@ -333,7 +335,7 @@ class ScheduleDeadliftView(AthleteWeekView):
         responses={200: ScheduledWeekSerializer},
         tags=["weeks"],
     )
-    def post(self, request, pk: int, week: Week):
+    def post(self, request: Request, pk: int, week: Week) -> Response:
         """Place the week's one deadlift and prescribe its sets; twice changes nothing."""
         athlete = self.planned_by_caller(request, pk)
         choice = ScheduleRequestSerializer(data=request.data)
@@ -350,7 +352,7 @@ class PublishWeekView(AthleteWeekView):
     @extend_schema(
         parameters=WEEK_PARAMETERS, request=None, responses={200: WeekSerializer}, tags=["weeks"]
     )
-    def post(self, request, pk: int, week: Week):
+    def post(self, request: Request, pk: int, week: Week) -> Response:
         """Publish the week's plan: the athlete sees it from now on."""
         athlete = self.planned_by_caller(request, pk)
         services.publish_week(athletes=[athlete], week=week.monday)
@@ -364,7 +366,7 @@ class ApplyFixView(AthleteWeekView):
         responses={200: WeekSerializer},
         tags=["weeks"],
     )
-    def post(self, request, pk: int, week: Week):
+    def post(self, request: Request, pk: int, week: Week) -> Response:
         """Apply the fix the engine suggests now for the violation `code`."""
         athlete = self.planned_by_caller(request, pk)
         body = FixRequestSerializer(data=request.data)
@@ -380,7 +382,7 @@ class ScheduleRosterView(APIView):
         responses={200: RosterScheduleSerializer},
         tags=["weeks"],
     )
-    def post(self, request, week: Week):
+    def post(self, request: Request, week: Week) -> Response:
         """Schedule the deadlift for every active athlete of the coach; twice changes nothing."""
         coach = coach_for(request.user)
         choice = ScheduleRequestSerializer(data=request.data)
@@ -415,7 +417,7 @@ class ViolationsView(APIView):
         responses={200: RosterViolationSerializer(many=True)},
         tags=["weeks"],
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         """Every rule the coach's active athletes break in a week (default: this week in the
         coach's time zone), errors and warnings alike unless `severity` says."""
         coach = coach_for(request.user)

@@ -3,15 +3,12 @@ here, only arranged for a template (rows, day columns, badges)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import TypedDict
-from zoneinfo import ZoneInfo
 
 from plans.domain import types as domain
-from plans.domain.format import weekday_name
 from plans.domain.rules import RULES
 from plans.selectors import LoadedWeek
-from plans.services import WeekReport
 from plans.verdicts import AthleteVerdict, Verdict
 from workouts.models import Exercise, RunKind, SessionStatus
 
@@ -132,77 +129,6 @@ def summary(rows: list[DashboardRow]) -> Summary:
     return Summary(states.count("clean"), states.count("warnings"), states.count("errors"))
 
 
-@dataclass
-class Card:
-    session: dict  # the row read (plans.selectors' columns)
-    kind: str
-    status_label: str
-    start: datetime
-    time_label: str
-    is_deadlift: bool
-    flagged: bool
-    missed: bool
-    is_lift: bool = False
-    sets: tuple[domain.LiftSet, ...] = ()
-
-
-@dataclass
-class DayColumn:
-    day: date
-    name: str
-    is_hard_day: bool
-    is_today: bool
-    cards: list[Card]
-
-
-def day_columns(report: WeekReport, *, now: datetime) -> list[DayColumn]:
-    week = report.loaded.week
-    tz: ZoneInfo = week.time_zone
-    flagged = {sid for v in report.violations for sid in v.session_ids}
-    runs = {run.id: run for run in week.runs}
-    lifts = {lift.id: lift for lift in week.lifts}
-    cards: list[Card] = [
-        Card(
-            row,
-            f"{RunKind(row['kind']).label} run",
-            SessionStatus(row["status"]).label,
-            row["start"],
-            _clock(row["start"], tz),
-            False,
-            row["id"] in flagged,
-            runs[row["id"]].is_missed(now),
-        )
-        for row in report.loaded.runs
-    ]
-    cards += [
-        Card(
-            row,
-            Exercise(row["exercise"]).label,
-            SessionStatus(row["status"]).label,
-            row["start"],
-            _clock(row["start"], tz),
-            lifts[row["id"]].is_deadlift,
-            row["id"] in flagged,
-            lifts[row["id"]].is_missed(now),
-            is_lift=True,
-            sets=lifts[row["id"]].sets,
-        )
-        for row in report.loaded.lifts
-    ]
-    cards.sort(key=lambda card: card.start)
-    today = now.astimezone(tz).date()
-    return [
-        DayColumn(
-            day=day,
-            name=weekday_name(day),
-            is_hard_day=day in week.hard_days,
-            is_today=day == today,
-            cards=[card for card in cards if card.start.astimezone(tz).date() == day],
-        )
-        for day in week.days
-    ]
-
-
 def shown_session(kind: str, row: dict, *, missed: bool) -> dict:
     """A session's row as the phone's lists show it: with its type, what it is in words, its
     status in words and whether it is missed."""
@@ -229,7 +155,3 @@ def shown_sessions(loaded: LoadedWeek, *, now: datetime) -> list[dict]:
         shown_session("lift", row, missed=lifts[row["id"]].is_missed(now)) for row in loaded.lifts
     ]
     return sorted(shown, key=lambda session: (session["start"], session["id"]))
-
-
-def _clock(moment: datetime, tz: ZoneInfo) -> str:
-    return f"{moment.astimezone(tz):%H:%M}"

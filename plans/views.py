@@ -1,7 +1,6 @@
 """The coach's dashboard and athlete-week pages. Thin: check access (athletes.access), call one
 service or selector, render. Every rule and every schedule comes from plans.services."""
 
-from datetime import date, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -15,12 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from athletes.access import athletes_for, coach_for, get_athlete_for
 from athletes.models import Athlete, Coach
-from plans import presentation, services, verdicts
+from plans import board, presentation, services, verdicts
 from plans.domain.weeks import Week
 from plans.forms import CoachNoteForm, WeekForm
 from plans.models import PlanStatus, WeeklyPlan
 from plans.progress import athlete_progress
 from plans.services import ServiceError
+from workouts.moves import Undo
 from workouts.services import copy_runs_from_previous_week
 
 
@@ -162,45 +162,27 @@ def athlete_current_week(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(athlete_week_url(athlete, this_week(athlete.tz)))
 
 
-def _week_context(athlete: Athlete, monday: date) -> dict:
-    now = services.clock()
-    report = services.evaluate_week(athlete=athlete, week=monday, now=now)
-    plan = report.loaded.plan
-    return {
-        "athlete": athlete,
-        "monday": monday,
-        "sunday": monday + timedelta(days=6),
-        "week_name": Week(monday).name,
-        "report": report,
-        "plan": plan,
-        "columns": presentation.day_columns(report, now=now),
-        "violations": [
-            (violation, presentation.rule_title(violation.code)) for violation in report.violations
-        ],
-        "badges": presentation.violation_badges(report.violations),
-        "e1rm": report.loaded.e1rm,
-        "note_form": CoachNoteForm(initial={"coach_note": plan.coach_note if plan else ""}),
-    }
-
-
 @login_required
 @require_GET
 def athlete_week(request: HttpRequest, pk: int, week: Week) -> HttpResponse:
     athlete = get_athlete_for(request.user, pk)
-    context = _week_context(athlete, week.monday)
-    context.update(
-        nav="dashboard",
-        prev_url=athlete_week_url(athlete, week.previous),
-        next_url=athlete_week_url(athlete, week.next),
-        dashboard_url=dashboard_url(week),
-    )
+    # After a move without JavaScript, the page offers to undo it (see workouts.moves).
+    undo = Undo.read(request.GET.get("undo", ""))
+    context = board.week_page(athlete, week, now=services.clock(), undo=undo)
     return render(request, "plans/athlete_week.html", context)
 
 
-def _week_done(request: HttpRequest, athlete: Athlete, week: Week) -> HttpResponse:
-    """After a change: htmx gets the refreshed week body, a plain POST a redirect to the page."""
+def _week_done(
+    request: HttpRequest, athlete: Athlete, week: Week, level: int, text: str
+) -> HttpResponse:
+    """After a change: htmx gets the week body judged again, with the message focused and
+    announced (the flags left said too); a plain POST a redirect to the page."""
+    messages.add_message(request, level, text)
     if request.htmx:  # type: ignore[attr-defined]  # set by django_htmx's HtmxMiddleware
-        return render(request, "plans/_week_body.html", _week_context(athlete, week.monday))
+        context = board.week_board(athlete, week.monday, now=services.clock())
+        context["announce"] = f"{text.rstrip('.')}; {board.flags_left(context['flag_count'])}."
+        context["focus_message"] = True
+        return render(request, "plans/_week_body.html", context)
     return redirect(athlete_week_url(athlete, week))
 
 
@@ -213,10 +195,8 @@ def apply_fix(request: HttpRequest, pk: int, week: Week) -> HttpResponse:
             athlete=athlete, week=week.monday, code=request.POST.get("code", "")
         )
     except ServiceError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Done: {label}.")
-    return _week_done(request, athlete, week)
+        return _week_done(request, athlete, week, messages.ERROR, str(error))
+    return _week_done(request, athlete, week, messages.SUCCESS, f"Done: {label}.")
 
 
 @login_required
@@ -226,13 +206,10 @@ def schedule_deadlift(request: HttpRequest, pk: int, week: Week) -> HttpResponse
     try:
         result = services.schedule_deadlift(athlete=athlete, week=week.monday)
     except ServiceError as error:
-        messages.error(request, str(error))
-    else:
-        level = messages.WARNING if result.outcome == "no_slot" else messages.SUCCESS
-        messages.add_message(
-            request, level, f"Deadlift {result.outcome.replace('_', ' ')}: {result.reason}"
-        )
-    return _week_done(request, athlete, week)
+        return _week_done(request, athlete, week, messages.ERROR, str(error))
+    level = messages.WARNING if result.outcome == "no_slot" else messages.SUCCESS
+    text = f"Deadlift {result.outcome.replace('_', ' ')}: {result.reason}"
+    return _week_done(request, athlete, week, level, text)
 
 
 @login_required
@@ -240,8 +217,8 @@ def schedule_deadlift(request: HttpRequest, pk: int, week: Week) -> HttpResponse
 def copy_runs(request: HttpRequest, pk: int, week: Week) -> HttpResponse:
     athlete = get_athlete_for(request.user, pk)
     copied = copy_runs_from_previous_week(athlete=athlete, week=week.monday)
-    messages.success(request, f"Copied {copied} run{'s' if copied != 1 else ''} from last week.")
-    return _week_done(request, athlete, week)
+    text = f"Copied {copied} run{'s' if copied != 1 else ''} from last week."
+    return _week_done(request, athlete, week, messages.SUCCESS, text)
 
 
 @login_required
@@ -249,8 +226,7 @@ def copy_runs(request: HttpRequest, pk: int, week: Week) -> HttpResponse:
 def publish(request: HttpRequest, pk: int, week: Week) -> HttpResponse:
     athlete = get_athlete_for(request.user, pk)
     services.publish_week(athletes=[athlete], week=week.monday)
-    messages.success(request, f"Published {week} for {athlete}.")
-    return _week_done(request, athlete, week)
+    return _week_done(request, athlete, week, messages.SUCCESS, f"Published {week} for {athlete}.")
 
 
 @login_required

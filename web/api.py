@@ -4,19 +4,27 @@ answer to a locked-out login. The endpoints live in each app's api.py."""
 
 import io
 import math
+from collections.abc import Mapping
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, pagination, parsers, permissions, status, throttling
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from athletes.access import role_of
 from plans.domain.errors import Conflict, ServiceError
+
+if TYPE_CHECKING:
+    # Only for the types: rest_framework.views reads the API settings, which name this module.
+    from rest_framework.views import APIView
 
 # ---------------------------------------------------------------------------- errors
 
@@ -33,13 +41,15 @@ class ConflictError(exceptions.APIException):
     default_code = "conflict"
 
 
-def _django_validation_detail(error: DjangoValidationError):
+def _django_validation_detail(
+    error: DjangoValidationError,
+) -> dict[str, list[str]] | dict[str, str]:
     if hasattr(error, "error_dict"):
         return {field: [str(m) for m in messages] for field, messages in error.message_dict.items()}
     return {"detail": " ".join(error.messages)}
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Services raise domain exceptions; this is the one place they become HTTP."""
     match exc:
         case Conflict():
@@ -75,7 +85,7 @@ NESTED_TOO_DEEPLY = "The JSON body is nested too deeply."
 MAX_JSON_DEPTH = 20
 
 
-def _nested_deeper_than(value, limit: int) -> bool:
+def _nested_deeper_than(value: object, limit: int) -> bool:
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
@@ -92,7 +102,12 @@ class LimitedJSONParser(parsers.JSONParser):
     """JSON only (other content types are 415), and nothing larger than API_MAX_BODY_BYTES:
     DRF reads the body straight from the socket, past Django's own upload limit."""
 
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(
+        self,
+        stream: IO[Any] | None,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
         limit = settings.API_MAX_BODY_BYTES
         request = (parser_context or {}).get("request")
         declared = request.META.get("CONTENT_LENGTH") if request is not None else None
@@ -125,16 +140,18 @@ class Pagination(pagination.PageNumberPagination):
 
 # Rates are read when a request comes, not when the class is defined, so settings (and the
 # tests' overrides) apply; the counters live in the default cache, shared by all processes.
+# The ignores: djangorestframework-stubs type DEFAULT_THROTTLE_RATES' values as numbers, but
+# DRF reads them as strings ("60/min", see SimpleRateThrottle.parse_rate).
 class AnonThrottle(throttling.AnonRateThrottle):
-    def get_rate(self):
+    def get_rate(self) -> str | None:
         assert self.scope is not None  # AnonRateThrottle's own "anon"
-        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]  # type: ignore[return-value]
 
 
 class UserThrottle(throttling.UserRateThrottle):
-    def get_rate(self):
+    def get_rate(self) -> str | None:
         assert self.scope is not None  # UserRateThrottle's own "user"
-        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]  # type: ignore[return-value]
 
 
 class HasRole(permissions.BasePermission):
@@ -143,7 +160,7 @@ class HasRole(permissions.BasePermission):
 
     message = "Only coaches and athletes may use this API."
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: "APIView") -> bool:
         return role_of(request.user) is not None
 
 
@@ -154,7 +171,11 @@ def forbid(message: str) -> None:
 # ---------------------------------------------------------------------------- lockout
 
 
-def lockout_response(request, original_response=None, credentials=None):
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
     """django-axes' answer once a username is locked out from an address: JSON on the API,
     a page on the web login; 429 either way, with the cool-off in Retry-After."""
     seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
@@ -172,7 +193,7 @@ def lockout_response(request, original_response=None, credentials=None):
 
 
 @csrf_exempt
-def api_not_found(request, *args, **kwargs) -> JsonResponse:
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Unknown addresses under /api/ answer JSON like every other API error, whatever the
     method: exempt from the CSRF check, which would answer an unsafe method with an HTML 403
     (nothing is written here, so there is nothing to protect)."""

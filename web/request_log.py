@@ -4,11 +4,14 @@ operator can follow permission denials and brute-force attempts across app serve
 import ipaddress
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.db import DatabaseError
 from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
 
 from web.log_filters import mask
 
@@ -16,7 +19,7 @@ request_log = logging.getLogger("ironstride.request")
 security_log = logging.getLogger("ironstride.security")
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest) -> str:
     """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies (each appending
     the address it saw to X-Forwarded-For) the entry that many places from the right, as DRF's
     throttles read it. Entries further left are the client's own say and are never read, so a
@@ -36,10 +39,10 @@ def client_address(request) -> str:
 
 
 class RequestLogMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.monotonic()
         response = self.get_response(request)
         fields = {
@@ -62,7 +65,7 @@ class RequestLogMiddleware:
         return response
 
 
-def _user_id(request) -> int | None:
+def _user_id(request: HttpRequest) -> int | None:
     # Looking the user up may need the database, which may be the reason this request failed:
     # the log line must not fail too.
     try:
@@ -73,7 +76,9 @@ def _user_id(request) -> int | None:
 
 
 @receiver(user_login_failed)
-def log_failed_login(sender, credentials, request=None, **kwargs):
+def log_failed_login(
+    sender: str, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     # Django has already scrubbed the password from `credentials`.
     security_log.warning(
         "failed login",

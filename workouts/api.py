@@ -1,14 +1,16 @@
 """Run and lift sessions and their sets over the API. Views scope through athletes.access and
 write through workouts.services; the serializers only parse and range-check input."""
 
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -44,7 +46,7 @@ class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
     """A bound on `start`, in UTC and within the years the app plans for, so any offset or
     year a client sends makes a valid query."""
 
-    def filter(self, qs, value):
+    def filter(self, qs: QuerySet[Any], value: datetime | None) -> QuerySet[Any]:
         if value is not None:
             value = min(max(value, EARLIEST), LATEST).astimezone(UTC)
         return super().filter(qs, value)
@@ -55,41 +57,42 @@ class SessionFilter(django_filters.FilterSet):
     start_after = UtcDateTimeFilter(field_name="start", lookup_expr="gte")
     start_before = UtcDateTimeFilter(field_name="start", lookup_expr="lt")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Whole ids only, within what a database key can hold.
         self.filters["athlete"].field_class = forms.IntegerField
         self.filters["athlete"].extra.update(min_value=1, max_value=2**31 - 1)
 
 
-class SessionViewSet(viewsets.ModelViewSet):
+# Generic in its one model (each subclass names it), so the types follow runs or lifts.
+class SessionViewSet[S: (RunSession, LiftSession)](viewsets.ModelViewSet):
     """Shared by runs and lifts: scope from athletes.access, then the role's rights."""
 
-    model: type[RunSession] | type[LiftSession]
+    model: type[S]
     filterset_class = SessionFilter
     lookup_value_regex = r"[0-9]+"
 
-    def get_queryset(self):
-        # Each subclass sets one model; mypy sees the union of both (hence the ignores).
-        return visible_sessions(self.request.user, self.model).order_by("start", "pk")  # type: ignore[type-var]
+    def get_queryset(self) -> QuerySet[S]:
+        return visible_sessions(self.request.user, self.model).order_by("start", "pk")
 
-    def get_serializer_context(self):
+    def get_serializer_context(self) -> dict[str, Any]:
         # One now for every session of the answer.
         return {**super().get_serializer_context(), "now": clock()}
 
-    def get_object(self):
-        session = get_visible_session(self.request.user, self.model, self.kwargs["pk"])  # type: ignore[type-var]
+    def get_object(self) -> S:
+        session = get_visible_session(self.request.user, self.model, self.kwargs["pk"])
         self.check_object_permissions(self.request, session)
         return session
 
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # The role first: an athlete adding a run is 403 whatever the body says.
         if not may_add_sessions(request.user):
             forbid("Only coaches plan sessions.")
         return super().create(request, *args, **kwargs)
 
-    def perform_update(self, serializer):
+    def perform_update(self, serializer: serializers.BaseSerializer[S]) -> None:
         session = serializer.instance
+        assert session is not None  # an update's serializer holds the session it changes
         changed = {
             name
             for name, value in serializer.validated_data.items()
@@ -115,22 +118,22 @@ class SessionViewSet(viewsets.ModelViewSet):
 
         save()
 
-    def perform_destroy(self, session):
+    def perform_destroy(self, session: S) -> None:
         if not may_change_session(self.request.user, session, {"athlete", "start"}):
             forbid("Only the coach removes a session from the plan.")
         session.delete()
 
 
-class RunSessionViewSet(SessionViewSet):
+class RunSessionViewSet(SessionViewSet[RunSession]):
     model = RunSession
     serializer_class = RunSessionSerializer
 
 
-class LiftSessionViewSet(SessionViewSet):
+class LiftSessionViewSet(SessionViewSet[LiftSession]):
     model = LiftSession
     serializer_class = LiftSessionSerializer
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[LiftSession]:
         return (
             super()
             .get_queryset()
@@ -141,7 +144,7 @@ class LiftSessionViewSet(SessionViewSet):
 # ---------------------------------------------------------------------------- logging sets
 
 
-def _session_for_logging(request, pk: int) -> LiftSession:
+def _session_for_logging(request: Request, pk: int) -> LiftSession:
     session = get_visible_session(request.user, LiftSession, pk)
     if not may_log_sets(request.user, session):
         forbid("Only the athlete and their coach log this session's sets.")
@@ -154,7 +157,7 @@ class LogSetView(APIView):
         responses={201: LiftSetSerializer, 200: LiftSetSerializer},
         tags=["lift-sessions"],
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         """Log one set. Idempotent on client_id: a replay of the same values answers 200 with
         the stored set; a replay with other values, or from another session, 409."""
         session = _session_for_logging(request, pk)
@@ -173,7 +176,7 @@ class LogSetView(APIView):
 
 
 class LoggedSetView(APIView):
-    def _set(self, request, pk: int, set_pk: int) -> LiftSet:
+    def _set(self, request: Request, pk: int, set_pk: int) -> LiftSet:
         session = _session_for_logging(request, pk)
         try:
             return session.sets.get(pk=set_pk)
@@ -185,7 +188,7 @@ class LoggedSetView(APIView):
         responses={200: LiftSetSerializer},
         tags=["lift-sessions"],
     )
-    def patch(self, request, pk: int, set_pk: int):
+    def patch(self, request: Request, pk: int, set_pk: int) -> Response:
         """Change what was logged; the stored values stay where the body is silent."""
         lift_set = self._set(request, pk, set_pk)
         sent = SetValuesSerializer(data=request.data, partial=True)
@@ -194,7 +197,7 @@ class LoggedSetView(APIView):
         return Response(LiftSetSerializer(updated).data)
 
     @extend_schema(responses={204: None}, tags=["lift-sessions"])
-    def delete(self, request, pk: int, set_pk: int):
+    def delete(self, request: Request, pk: int, set_pk: int) -> Response:
         """An extra set goes; a prescribed set keeps its targets and loses what was logged."""
         delete_logged_set(lift_set=self._set(request, pk, set_pk))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -2,13 +2,15 @@
 the week the coach is editing); they decide nothing about the coaching rules: the week page shows
 what the plans engine makes of the result."""
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.forms import inlineformset_factory
 
-from plans.domain.format import dated_time_label
+from plans.domain.format import MONTHS_SHORT, dated_time_label, weekday_name
+from plans.domain.weeks import Week
 from workouts.models import (
     LOAD_KG_RANGE,
     MAX_DURATION_MINUTES,
@@ -102,3 +104,48 @@ class LiftSetForm(forms.ModelForm):
 LiftSetFormSet = inlineformset_factory(
     LiftSession, LiftSet, form=LiftSetForm, extra=2, can_delete=True, max_num=12
 )
+
+
+def day_label(day: date) -> str:
+    return f"{weekday_name(day)} {day.day} {MONTHS_SHORT[day.month - 1]}"
+
+
+class MoveForm(forms.Form):
+    """Where a session goes on the week board: a day of the week shown and a local clock time.
+    Drag and drop fills in the same form. The move's own checks (training window, the
+    present) are the service's; this form only reads the input."""
+
+    day = forms.TypedChoiceField(
+        label="Day",
+        coerce=date.fromisoformat,
+        error_messages={"invalid_choice": "Choose a day of this week."},
+    )
+    time = forms.TimeField(
+        label="Time",
+        input_formats=["%H:%M", "%H:%M:%S"],
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Give the time as hours and minutes, like 17:00."},
+    )
+
+    def __init__(self, *args: Any, week: Week, time_zone: ZoneInfo, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.time_zone = time_zone
+        day_field = self.fields["day"]
+        assert isinstance(day_field, forms.TypedChoiceField)
+        day_field.choices = [(day.isoformat(), day_label(day)) for day in week.days]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        day, at = cleaned.get("day"), cleaned.get("time")
+        if day is None or at is None:
+            return cleaned
+        wall = datetime.combine(day, at.replace(second=0, microsecond=0))
+        start = wall.replace(tzinfo=self.time_zone)
+        # A wall time the clocks skip (the spring-forward hour) has no instant: say so rather
+        # than guess one.
+        if start.astimezone(UTC).astimezone(self.time_zone).replace(tzinfo=None) != wall:
+            raise forms.ValidationError(
+                f"{at:%H:%M} does not exist on {day_label(day)}: the clocks change then."
+            )
+        cleaned["start"] = start
+        return cleaned

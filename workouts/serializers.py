@@ -5,6 +5,7 @@ partial), so a value one caller refuses every caller refuses, and a set reads th
 everywhere. The sessions' shapes too (runs and lifts with their sets), for the API's session
 endpoints and its week: here, below both, since endpoints borrow nothing from each other."""
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,7 +35,7 @@ MAX_SET_ORDER = 100
 NOT_LOGGED_YET = "This set is not logged yet; give reps."
 
 
-def kg_field(**kwargs):
+def kg_field(**kwargs: Any) -> serializers.DecimalField:
     # The column's own digits (5, 2 places): "1e-999999999" is refused here, not by the database.
     return serializers.DecimalField(
         max_digits=5,
@@ -48,11 +49,11 @@ def kg_field(**kwargs):
     )
 
 
-def reps_field(**kwargs):
+def reps_field(**kwargs: Any) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=REPS_RANGE[0], max_value=REPS_RANGE[1], **kwargs)
 
 
-def rir_field(**kwargs):
+def rir_field(**kwargs: Any) -> serializers.IntegerField:
     return serializers.IntegerField(
         min_value=RIR_RANGE[0], max_value=RIR_RANGE[1], allow_null=True, required=False, **kwargs
     )
@@ -62,7 +63,7 @@ class ClientIdField(serializers.UUIDField):
     """A UUID string only. DRF's UUIDField also takes an integer as the UUID's number, so
     `false`, `0` or `5` became 00000000-…, the same id for every client that sent it."""
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: object) -> uuid.UUID:
         if not isinstance(data, str):
             self.fail("invalid", value=data)
         return super().to_internal_value(data)
@@ -89,7 +90,7 @@ class LiftSetSerializer(serializers.ModelSerializer):
         # Uniqueness of client_id is checked with the whole list, in LiftSessionSerializer.
         extra_kwargs: dict[str, dict[str, Any]] = {"client_id": {"validators": []}}
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # A load, an RIR or a client_id make a logged set (the database's constraints say so).
         logged = ("load_kg", "rir", "client_id")
         if attrs.get("reps") is None and any(attrs.get(name) is not None for name in logged):
@@ -157,7 +158,7 @@ def _in_range(value: datetime | None) -> datetime | None:
     return None if value is None else value.astimezone(UTC)
 
 
-def _duration(**kwargs):
+def _duration(**kwargs: Any) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=MAX_DURATION_MINUTES, **kwargs)
 
 
@@ -165,10 +166,11 @@ class MissedField(serializers.BooleanField):
     """Planned, and its planned end is before now (a lift: also nothing logged), as of the
     `now` in the serializer's context, else the clock's."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(read_only=True, source="*", **kwargs)
 
-    def to_representation(self, value):
+    # source="*": the value is the session itself, where BooleanField's stub expects a bool.
+    def to_representation(self, value: Any) -> bool:
         return value.is_missed_at(self.context.get("now") or clock())
 
 
@@ -190,7 +192,7 @@ class SessionSerializer(serializers.ModelSerializer):
         "notes",
     ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
@@ -198,10 +200,10 @@ class SessionSerializer(serializers.ModelSerializer):
             # The model's foreign key: a PrimaryKeyRelatedField, typed as any field.
             self.fields["athlete"].queryset = visible_athletes(request.user)  # type: ignore[attr-defined]
 
-    def validate_start(self, value):
+    def validate_start(self, value: datetime) -> datetime | None:
         return _in_range(value)
 
-    def validate_actual_start(self, value):
+    def validate_actual_start(self, value: datetime | None) -> datetime | None:
         return _in_range(value)
 
 
@@ -234,7 +236,7 @@ class LiftSessionSerializer(SessionSerializer):
         model = LiftSession
         fields = ["id", "athlete", "exercise", *SessionSerializer.shared_fields, "sets", "missed"]
 
-    def validate_sets(self, sets):
+    def validate_sets(self, sets: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if self.instance is not None:
             raise serializers.ValidationError(
                 "Sets are created with the session; log or change them through its sets/."
@@ -249,7 +251,7 @@ class LiftSessionSerializer(SessionSerializer):
             raise serializers.ValidationError("A client_id is already in use.")
         return sets
 
-    def create(self, validated_data):
+    def create(self, validated_data: dict[str, Any]) -> LiftSession:
         sets = validated_data.pop("sets", [])
         with transaction.atomic():
             session = LiftSession(**validated_data)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("athletes/<int:pk>/week/<isoweek:week>/runs/add/", views.run_add, name="run_add"),
     path("athletes/<int:pk>/runs/<int:session_pk>/", views.run_edit, name="run_edit"),
     path("athletes/<int:pk>/runs/<int:session_pk>/delete/", views.run_delete, name="run_delete"),
+    path("athletes/<int:pk>/runs/<int:session_pk>/move/", views.run_move, name="run_move"),
     path(
         "athletes/<int:pk>/week/<isoweek:week>/deadlift/add/",
         views.deadlift_add,
@@ -19,6 +20,7 @@ urlpatterns = [
         views.deadlift_delete,
         name="deadlift_delete",
     ),
+    path("athletes/<int:pk>/lifts/<int:session_pk>/move/", views.lift_move, name="lift_move"),
     # The athlete's phone pages.
     path("me/", phone_views.today, name="phone_today"),
     path("me/week/", phone_views.week, name="phone_this_week"),

@@ -12,9 +12,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from athletes.access import get_athlete_for
 from athletes.models import Athlete
+from plans import board
+from plans.domain.errors import ServiceError
+from plans.domain.format import local_time_label
 from plans.domain.weeks import Week
-from workouts.forms import LiftSessionForm, LiftSetFormSet, RunSessionForm
+from plans.services import clock
+from workouts.forms import LiftSessionForm, LiftSetFormSet, MoveForm, RunSessionForm
 from workouts.models import Exercise, LiftSession, RunSession
+from workouts.moves import Moved, Undo, move_session, session_key
 
 
 def athlete_week_url(athlete: Athlete, week: Week) -> str:
@@ -146,3 +151,97 @@ def deadlift_delete(request: HttpRequest, pk: int, session_pk: int) -> HttpRespo
     lift.delete()
     messages.success(request, "Lift session deleted.")
     return redirect(athlete_week_url(athlete, week))
+
+
+# ---------------------------------------------------------------------------- moving
+
+
+@login_required
+@require_POST
+def run_move(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    athlete = get_athlete_for(request.user, pk)
+    return _move(request, athlete, get_object_or_404(RunSession, pk=session_pk, athlete=athlete))
+
+
+@login_required
+@require_POST
+def lift_move(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    athlete = get_athlete_for(request.user, pk)
+    return _move(request, athlete, get_object_or_404(LiftSession, pk=session_pk, athlete=athlete))
+
+
+def _move(
+    request: HttpRequest, athlete: Athlete, session: RunSession | LiftSession
+) -> HttpResponse:
+    """Move a session on the week board (the "Move to…" form, or a drop filling it in), or
+    undo the last move (`undo`, the token the answer to it carried). htmx gets the week body
+    judged again, the moved card focused and the result announced; a plain POST the page."""
+    week = _week_of(athlete, session)
+    now = clock()
+    undo = None
+    try:
+        if "undo" in request.POST:
+            undo = Undo.read(request.POST["undo"])
+            if undo is None or undo.key != session_key(session):
+                raise ServiceError("This undo has expired or is not for this session.")
+            moved = move_session(
+                athlete=athlete,
+                session=session,
+                start=undo.start,
+                now=now,
+                expected_start=undo.moved_to,
+            )
+        else:
+            form = MoveForm(request.POST, week=week, time_zone=athlete.tz)
+            if not form.is_valid():
+                raise ServiceError(
+                    " ".join(str(e) for errors in form.errors.values() for e in errors)
+                )
+            moved = move_session(
+                athlete=athlete, session=session, start=form.cleaned_data["start"], now=now
+            )
+    except ServiceError as error:
+        return _move_refused(request, athlete, week, session, str(error))
+    return _moved(request, athlete, week, moved, back=undo is not None)
+
+
+def _moved(
+    request: HttpRequest, athlete: Athlete, week: Week, moved: Moved, *, back: bool
+) -> HttpResponse:
+    session = moved.session
+    name = (
+        session.get_exercise_display().lower()
+        if isinstance(session, LiftSession)
+        else f"{session.get_kind_display().lower()} run"
+    )
+    where = local_time_label(session.start, athlete.tz)
+    offer = Undo.of(moved) if moved.changed and not back else None
+    if not moved.changed:
+        text = f"The {name} is at {where} already: nothing moved."
+    else:
+        text = f"Moved the {name}{' back' if back else ''} to {where}"
+    if not request.htmx:  # type: ignore[attr-defined]  # set by django_htmx's HtmxMiddleware
+        messages.success(request, text if not moved.changed else f"{text}.")
+        url = athlete_week_url(athlete, week)
+        return redirect(f"{url}?undo={offer.token}" if offer else url)
+    context = board.week_board(athlete, week.monday, now=clock(), undo=offer)
+    if moved.changed:
+        text = f"{text}; {board.flags_left(context['flag_count'])}."
+    messages.success(request, text)
+    context.update(announce=text, focus_key=session_key(session))
+    return render(request, "plans/_week_body.html", context)
+
+
+def _move_refused(
+    request: HttpRequest, athlete: Athlete, week: Week, session: RunSession | LiftSession, why: str
+) -> HttpResponse:
+    """Nothing moved: say why. htmx keeps its week body (answered 200, as htmx swaps only
+    those) with the reason focused; a plain POST gets the page again, a bad request."""
+    text = f"Not moved: {why}"
+    messages.error(request, text)
+    if request.htmx:  # type: ignore[attr-defined]
+        context = board.week_board(athlete, week.monday, now=clock())
+        context.update(announce=text, focus_message=True)
+        return render(request, "plans/_week_body.html", context)
+    context = board.week_page(athlete, week, now=clock())
+    return render(request, "plans/athlete_week.html", context, status=400)

@@ -196,9 +196,11 @@ class _Judge:
         text = f'{message}: "{rule.advice}"'
         if not rule.advice.endswith("."):
             text += "."
+        finding = f"{message}."
         if tail:
             text += f" {tail.rstrip('.')}."
-        return Violation(code, rule.severity, text, session_ids, fix)
+            finding += f" {tail.rstrip('.')}."
+        return Violation(code, rule.severity, text, session_ids, fix, finding, rule.advice)
 
 
 class _Context(_Judge):

@@ -375,6 +375,11 @@ Fix = (
 class Violation:
     code: str
     severity: Severity
+    # The finding with the advice quoted, as the API and the phone say it.
     message: str
     session_ids: tuple[int, ...]
     fix: Fix | None
+    # The same in two parts, for pages that set the advice apart: what is wrong in plain words
+    # (with the scheduler's reason when there is one), and the advice's own words.
+    finding: str = ""
+    advice: str = ""

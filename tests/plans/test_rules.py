@@ -435,6 +435,8 @@ def test_missing_deadlift() -> None:
     violation = by_code(week(runs=(interval(local(1, 7)),)))[DEADLIFT_MISSING]
     assert violation.severity == Severity.WARNING
     assert violation.message == 'No deadlift this week: "1x per week".'
+    # The same in two parts, for the pages that set the advice apart from the finding.
+    assert (violation.finding, violation.advice) == ("No deadlift this week.", "1x per week")
     assert violation.session_ids == ()
     assert violation.fix == ScheduleDeadlift()
     assert violation.fix.label == "Schedule this week's deadlift"
@@ -538,6 +540,12 @@ def test_not_on_a_hard_day_says_why_no_hard_day_had_room() -> None:
         '"preferably on your Hard day". No hard day has room: Tue: every 60-minute slot in the '
         "18:00–21:00 window is within 6 h of the interval run on Tue 19:00."
     )
+    assert violation.finding == (
+        "Deadlift on Thu 18:00 is not on a hard day (Tuesday holds the interval run). No hard "
+        "day has room: Tue: every 60-minute slot in the 18:00–21:00 window is within 6 h of the "
+        "interval run on Tue 19:00."
+    )
+    assert violation.advice == "preferably on your Hard day"
 
 
 def test_no_interval_run_in_the_week_means_no_hard_day_rule() -> None:

@@ -342,9 +342,12 @@ def test_apply_fix_with_htmx_returns_the_week_body(coach_client, athlete):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.lstrip().startswith('<div id="week-body">')
+    assert html.lstrip().startswith('<div id="week-body"')
     assert "Done: Move the deadlift" in html
     assert "deadlift.too_close_to_intervals" not in html
+    # The swapped body says what happened to the live region, and focus goes to the message.
+    assert 'data-announce="Done: Move the deadlift to Tue 06:00; no flags left."' in html
+    assert 'tabindex="-1" data-focus-after-swap>Done: Move the deadlift' in html
 
 
 def test_apply_a_fix_that_no_longer_applies(coach_client, athlete):

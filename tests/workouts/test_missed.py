@@ -109,7 +109,7 @@ def test_the_coachs_week_shows_missed_cards_and_today(client, coach, athlete, we
     client.force_login(coach.user)
     response = client.get(reverse("plans:athlete_week", args=[athlete.pk, WEEK]))
     cards = {
-        card.session["id"]: card for column in response.context["columns"] for card in column.cards
+        card.session_id: card for column in response.context["columns"] for card in column.cards
     }
     assert {pk for pk, card in cards.items() if card.missed} == week.missed
     html = response.content.decode()
