@@ -10,10 +10,13 @@ from pprint import pformat
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from athletes.models import Athlete
 from plans.domain.weeks import Week
+from tests.factories import PASSWORD, AthleteFactory
+from tests.workouts import phone_data
 from workouts.models import LiftSession
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -89,5 +92,29 @@ def test_every_coach_page_passes_axe(page: Page, demo, scheme):
     page.get_by_role("button", name="Add athlete").click()
     expect(page.locator(".error-summary")).to_be_visible()
     found["add athlete, with errors"] = serious_axe_violations(page)
+    failing = {name: v for name, v in found.items() if v}
+    assert failing == {}, pformat(failing, width=120)
+
+
+def test_the_phone_pages_pass_axe_in_the_dark(page: Page):
+    # Light is checked by test_phone.py at 360 px; the tokens' dark scheme reaches the phone too.
+    athlete = AthleteFactory()
+    lift = phone_data.deadlift(athlete)
+    run = phone_data.run(athlete, start=timezone.now() + timedelta(hours=1))
+    page.emulate_media(color_scheme="dark")
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, athlete.user.username, PASSWORD)
+    found = {}
+    for path in [
+        "/me/",
+        "/me/week/",
+        f"/me/lifts/{lift.pk}/",
+        f"/me/runs/{run.pk}/",
+        "/me/history/",
+    ]:
+        page.goto(path)
+        found[path] = serious_axe_violations(page)
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(20, 24, 29)"  # --color-surface, dark
     failing = {name: v for name, v in found.items() if v}
     assert failing == {}, pformat(failing, width=120)
