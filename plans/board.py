@@ -129,17 +129,17 @@ def _movable(session: domain.RunSession | domain.LiftSession, now: datetime) -> 
     return not session.start <= now < session.planned_end
 
 
-def numbered_sets(
-    sets: tuple[domain.LiftSet, ...],
-) -> tuple[tuple[str, str, domain.LiftSet], ...]:
-    """(short, long, set), numbered by their order as the flags name them ("set 4 targets RIR
-    0"), warm-ups marked: "1w" / "Set 1, warm-up", then "4" / "Set 4"."""
-    return tuple(
-        (f"{s.order}w", f"Set {s.order}, warm-up", s)
-        if s.is_warmup
-        else (str(s.order), f"Set {s.order}", s)
-        for s in sorted(sets, key=lambda s: s.order)
-    )
+def numbered_sets(lift: domain.LiftSession) -> tuple[tuple[str, str, domain.LiftSet], ...]:
+    """(short, long, set) in order, warm-ups and working sets numbered apart as the phone and
+    the flags name them (LiftSession.set_number): "W1" / "Warm-up 1", then "1" / "Set 1"."""
+    named = []
+    for s in sorted(lift.sets, key=lambda s: s.order):
+        number = lift.set_number(s)
+        if s.is_warmup:
+            named.append((f"W{number}", f"Warm-up {number}", s))
+        else:
+            named.append((str(number), f"Set {number}", s))
+    return tuple(named)
 
 
 def cards(report: WeekReport, *, now: datetime) -> list[Card]:
@@ -187,7 +187,7 @@ def cards(report: WeekReport, *, now: datetime) -> list[Card]:
                 day=week.local_day(lift.start),
                 edit_url=reverse("workouts:deadlift_edit", args=[athlete_id, lift.id]),
                 move_url=reverse("workouts:lift_move", args=[athlete_id, lift.id]),
-                sets=numbered_sets(lift.sets),
+                sets=numbered_sets(lift),
             )
         )
     result.sort(key=lambda card: (card.start, card.key))

@@ -374,7 +374,7 @@ def _sets_out_of_range(context: _Judge) -> Violation | None:
         extra = working[WORKING_SETS_MAX:]
         extra_ids = tuple(s.id for s in extra if s.id is not None)
         if len(extra_ids) == len(extra):
-            fix = DropWorkingSets(lift.id, extra_ids, tuple(s.order for s in extra))
+            fix = DropWorkingSets(lift.id, extra_ids, _numbers(lift, extra))
             break
     return context.violation(DEADLIFT_SETS_OUT_OF_RANGE, message, offenders, fix)
 
@@ -395,7 +395,7 @@ def _offending_sets(
             complaint = describe(lift_set)
             if complaint is not None:
                 found.append((lift, lift_set))
-                complaints.append(f"set {lift_set.order} {complaint}")
+                complaints.append(f"set {lift.set_number(lift_set)} {complaint}")
         if complaints:
             sessions.append(lift)
             parts.append(f"Deadlift on {context.when(lift)}: {join_and(complaints)}")
@@ -420,8 +420,14 @@ def _fixable_sets(
     return None
 
 
-def _ids_and_orders(sets: list[LiftSet]) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    return tuple(s.id for s in sets if s.id is not None), tuple(s.order for s in sets)
+def _numbers(lift: LiftSession, sets: Iterable[LiftSet]) -> tuple[int, ...]:
+    return tuple(lift.set_number(s) for s in sets)
+
+
+def _ids_and_numbers(
+    lift: LiftSession, sets: list[LiftSet]
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    return tuple(s.id for s in sets if s.id is not None), _numbers(lift, sets)
 
 
 def _reps_text(lift_set: LiftSet, reps: int) -> str:
@@ -443,9 +449,9 @@ def _reps_out_of_range(context: _Judge) -> Violation | None:
     if (fixable := _fixable_sets(found)) is not None:
         lift, sets = fixable
         above = all((s.judged_reps or 0) > WORKING_REPS_MAX for s in sets)
-        set_ids, orders = _ids_and_orders(sets)
+        set_ids, numbers = _ids_and_numbers(lift, sets)
         fix = SetTargetReps(
-            lift.id, set_ids, WORKING_REPS_MAX if above else WORKING_REPS_MIN, orders
+            lift.id, set_ids, WORKING_REPS_MAX if above else WORKING_REPS_MIN, numbers
         )
     return context.violation(DEADLIFT_REPS_OUT_OF_RANGE, message, sessions, fix)
 
@@ -459,8 +465,8 @@ def _retarget[F: (SetTargetReps, SetTargetRir)](
     if fixable is None:
         return None
     lift, sets = fixable
-    set_ids, orders = _ids_and_orders(sets)
-    return build(lift.id, set_ids, orders)
+    set_ids, numbers = _ids_and_numbers(lift, sets)
+    return build(lift.id, set_ids, numbers)
 
 
 def _high_reps(context: _Judge) -> Violation | None:
@@ -474,7 +480,7 @@ def _high_reps(context: _Judge) -> Violation | None:
     if not sessions:
         return None
     fix = _retarget(
-        found, lambda lift_id, ids, orders: SetTargetReps(lift_id, ids, WORKING_REPS_MAX, orders)
+        found, lambda lift_id, ids, numbers: SetTargetReps(lift_id, ids, WORKING_REPS_MAX, numbers)
     )
     return context.violation(DEADLIFT_HIGH_REPS, message, sessions, fix)
 
@@ -491,7 +497,7 @@ def _to_failure(context: _Judge) -> Violation | None:
     if not sessions:
         return None
     fix = _retarget(
-        found, lambda lift_id, ids, orders: SetTargetRir(lift_id, ids, DEFAULT_TARGET_RIR, orders)
+        found, lambda lift_id, ids, numbers: SetTargetRir(lift_id, ids, DEFAULT_TARGET_RIR, numbers)
     )
     return context.violation(DEADLIFT_TO_FAILURE, message, sessions, fix)
 
@@ -507,7 +513,7 @@ def _too_easy(context: _Judge) -> Violation | None:
     if not sessions:
         return None
     fix = _retarget(
-        found, lambda lift_id, ids, orders: SetTargetRir(lift_id, ids, DEFAULT_TARGET_RIR, orders)
+        found, lambda lift_id, ids, numbers: SetTargetRir(lift_id, ids, DEFAULT_TARGET_RIR, numbers)
     )
     return context.violation(DEADLIFT_TOO_EASY, message, sessions, fix)
 

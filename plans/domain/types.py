@@ -179,6 +179,13 @@ class LiftSession(_Timed):
             self.status == PLANNED and self.start.astimezone(UTC) <= now < self.planned_end
         )
 
+    def set_number(self, lift_set: LiftSet) -> int:
+        """The set's number among its kind, from 1: warm-ups and working sets are counted
+        apart ("Warm-up 2", "Set 1"), as the phone, the week board and the flags name them."""
+        return 1 + sum(
+            1 for s in self.sets if s.is_warmup == lift_set.is_warmup and s.order < lift_set.order
+        )
+
     @property
     def working_sets(self) -> tuple[LiftSet, ...]:
         return tuple(sorted((s for s in self.sets if not s.is_warmup), key=lambda s: s.order))
@@ -267,11 +274,11 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-def _sets_label(set_orders: tuple[int, ...]) -> str:
-    if not set_orders:
+def _sets_label(set_numbers: tuple[int, ...]) -> str:
+    if not set_numbers:
         return ""
-    word = "set" if len(set_orders) == 1 else "sets"
-    return f" in {word} {join_and(str(order) for order in set_orders)}"
+    word = "set" if len(set_numbers) == 1 else "sets"
+    return f" in {word} {join_and(str(number) for number in set_numbers)}"
 
 
 @dataclass(frozen=True)
@@ -304,13 +311,14 @@ class DropWorkingSets:
     action: ClassVar[str] = "drop_working_sets"
     session_id: int
     set_ids: tuple[int, ...]
-    set_orders: tuple[int, ...] = ()
+    # Only for the label: working sets numbered from 1 (LiftSession.set_number).
+    set_numbers: tuple[int, ...] = ()
 
     @property
     def label(self) -> str:
-        if self.set_orders:
-            word = "set" if len(self.set_orders) == 1 else "sets"
-            return f"Drop {word} {join_and(str(order) for order in self.set_orders)}"
+        if self.set_numbers:
+            word = "set" if len(self.set_numbers) == 1 else "sets"
+            return f"Drop {word} {join_and(str(number) for number in self.set_numbers)}"
         return f"Drop {plural(len(self.set_ids), 'working set')}"
 
 
@@ -331,11 +339,12 @@ class SetTargetReps:
     session_id: int
     set_ids: tuple[int, ...]
     reps: int
-    set_orders: tuple[int, ...] = ()
+    # Only for the label: working sets numbered from 1 (LiftSession.set_number).
+    set_numbers: tuple[int, ...] = ()
 
     @property
     def label(self) -> str:
-        return f"Target {plural(self.reps, 'rep')}{_sets_label(self.set_orders)}"
+        return f"Target {plural(self.reps, 'rep')}{_sets_label(self.set_numbers)}"
 
 
 @dataclass(frozen=True)
@@ -344,11 +353,12 @@ class SetTargetRir:
     session_id: int
     set_ids: tuple[int, ...]
     rir: int
-    set_orders: tuple[int, ...] = ()
+    # Only for the label: working sets numbered from 1 (LiftSession.set_number).
+    set_numbers: tuple[int, ...] = ()
 
     @property
     def label(self) -> str:
-        return f"Target RIR {self.rir}{_sets_label(self.set_orders)}"
+        return f"Target RIR {self.rir}{_sets_label(self.set_numbers)}"
 
 
 @dataclass(frozen=True)

@@ -131,10 +131,11 @@ def test_a_deadlift_and_a_run_each_read_as_one_line(coach_client, athlete):
     text = text_of(html)
     assert "17:00 Deadlift · 3 × 3 @ 147.5 kg RIR 1 · 2/6 logged" in text
     assert "07:00 Interval run · 50 min · 10 km" in text
-    # The sets open from the line (no script needed), numbered as the flags name them.
+    # The sets open from the line (no script needed), warm-ups and working sets numbered apart,
+    # as the phone and the flags name them.
     assert re.search(r"<details class=\"card-sets\">\s*<summary", html)
-    assert "Set 3, warm-up" in text
-    assert "Set 4 3 × 147.5 @1 —" in text
+    assert "Warm-up 3" in text and "Warm-up 4" not in text
+    assert "Set 1 3 × 147.5 @1 —" in text and "Set 4" not in text
 
 
 def test_today_hard_days_and_missed_sessions_are_marked(coach_client, athlete):
@@ -212,8 +213,8 @@ def test_flags_read_in_plain_words_with_the_advice_apart(coach_client, athlete):
     assert "deadlift." not in text.replace("deadlift. ", "")
     assert not re.search(r"deadlift\.[a-z_]+", text)
     assert (
-        "Error Set to failure Deadlift on Thu 17:00: set 4 targets RIR 0, set 5 targets RIR 0 "
-        "and set 6 targets RIR 0."
+        "Error Set to failure Deadlift on Thu 17:00: set 1 targets RIR 0, set 2 targets RIR 0 "
+        "and set 3 targets RIR 0."
     ) in text
     assert "The advice: Leave 1 rep in the tank, never go to failure on technical lifts" in text
     assert ': "' not in text

@@ -604,7 +604,7 @@ def test_too_many_working_sets_drops_the_last() -> None:
     violation = by_code(one_deadlift_week(sets))[DEADLIFT_SETS_OUT_OF_RANGE]
     assert isinstance(violation.fix, DropWorkingSets)
     assert violation.fix.set_ids == (sets[4].id, sets[5].id)
-    assert violation.fix.label == "Drop sets 8 and 9"
+    assert violation.fix.label == "Drop sets 5 and 6"
 
 
 def test_warm_ups_do_not_count_as_working_sets() -> None:
@@ -656,12 +656,12 @@ def test_target_reps(reps: int, code: str | None, fixed_reps: int | None) -> Non
     assert rep_codes == ({code} if code else set())
     if code is not None and fixed_reps is not None:
         violation = found[code]
-        assert f"set 5 targets {reps} reps" in violation.message
+        assert f"set 2 targets {reps} reps" in violation.message
         assert sets[1].id is not None
         assert violation.fix == SetTargetReps(
-            found[code].session_ids[0], (sets[1].id,), fixed_reps, (5,)
+            found[code].session_ids[0], (sets[1].id,), fixed_reps, (2,)
         )
-        assert violation.fix.label == f"Target {fixed_reps} reps in set 5"
+        assert violation.fix.label == f"Target {fixed_reps} reps in set 2"
 
 
 def test_high_reps_message_quotes_the_advice() -> None:
@@ -670,7 +670,7 @@ def test_high_reps_message_quotes_the_advice() -> None:
     ]
     assert violation.severity == Severity.ERROR
     assert violation.message == (
-        'Deadlift on Tue 19:00: set 4 targets 20 reps: "We are not doing sets of 20 reps."'
+        'Deadlift on Tue 19:00: set 1 targets 20 reps: "We are not doing sets of 20 reps."'
     )
 
 
@@ -690,7 +690,7 @@ def test_logged_reps_are_judged_not_targets(done_reps: int, code: str | None) ->
         {code} if code else set()
     )
     if code is not None:
-        assert f"set 4 logged {done_reps} reps" in found[code].message
+        assert f"set 1 logged {done_reps} reps" in found[code].message
         assert found[code].fix is None
 
 
@@ -723,21 +723,21 @@ def test_target_rir(rir: int, code: str | None) -> None:
     assert {DEADLIFT_TO_FAILURE, DEADLIFT_TOO_EASY} & set(found) == ({code} if code else set())
     if code is not None:
         violation = found[code]
-        assert f"set 4 targets RIR {rir} and set 5 targets RIR {rir}" in violation.message
+        assert f"set 1 targets RIR {rir} and set 2 targets RIR {rir}" in violation.message
         assert sets[0].id is not None and sets[1].id is not None
         assert violation.fix == SetTargetRir(
-            violation.session_ids[0], (sets[0].id, sets[1].id), 1, (4, 5)
+            violation.session_ids[0], (sets[0].id, sets[1].id), 1, (1, 2)
         )
-        assert violation.fix.label == "Target RIR 1 in sets 4 and 5"
+        assert violation.fix.label == "Target RIR 1 in sets 1 and 2"
 
 
 @pytest.mark.parametrize(
     "done_rir, failed, code, text",
     [
-        pytest.param(0, False, DEADLIFT_TO_FAILURE, "set 4 logged at RIR 0", id="logged RIR 0"),
-        pytest.param(1, True, DEADLIFT_TO_FAILURE, "set 4 logged as failed", id="logged failed"),
+        pytest.param(0, False, DEADLIFT_TO_FAILURE, "set 1 logged at RIR 0", id="logged RIR 0"),
+        pytest.param(1, True, DEADLIFT_TO_FAILURE, "set 1 logged as failed", id="logged failed"),
         pytest.param(2, False, None, "", id="logged RIR 2"),
-        pytest.param(3, False, DEADLIFT_TOO_EASY, "set 4 logged at RIR 3", id="logged RIR 3"),
+        pytest.param(3, False, DEADLIFT_TOO_EASY, "set 1 logged at RIR 3", id="logged RIR 3"),
         pytest.param(None, False, None, "", id="RIR not logged"),
     ],
 )
@@ -762,7 +762,7 @@ def test_to_failure_message_quotes_the_advice() -> None:
         DEADLIFT_TO_FAILURE
     ]
     assert violation.message == (
-        'Deadlift on Tue 19:00: set 4 targets RIR 0: "Leave 1 rep in the tank, never go to '
+        'Deadlift on Tue 19:00: set 1 targets RIR 0: "Leave 1 rep in the tank, never go to '
         'failure on technical lifts".'
     )
 
