@@ -16,7 +16,7 @@ from athletes.models import Athlete
 from plans import presentation, services
 from plans.domain import types as domain
 from plans.domain.constants import MIN_GAP_FROM_INTERVALS, PLANNED
-from plans.domain.format import clock, decimal_label, plural, weekday_name
+from plans.domain.format import clock, decimal_label, plural, set_names, weekday_name
 from plans.domain.rules import DEADLIFT_TOO_CLOSE_TO_INTERVALS
 from plans.domain.weeks import Week
 from plans.forms import CoachNoteForm
@@ -130,16 +130,14 @@ def _movable(session: domain.RunSession | domain.LiftSession, now: datetime) -> 
 
 
 def numbered_sets(lift: domain.LiftSession) -> tuple[tuple[str, str, domain.LiftSet], ...]:
-    """(short, long, set) in order, warm-ups and working sets numbered apart as the phone and
-    the flags name them (LiftSession.set_number): "W1" / "Warm-up 1", then "1" / "Set 1"."""
-    named = []
-    for s in sorted(lift.sets, key=lambda s: s.order):
-        number = lift.set_number(s)
-        if s.is_warmup:
-            named.append((f"W{number}", f"Warm-up {number}", s))
-        else:
-            named.append((str(number), f"Set {number}", s))
-    return tuple(named)
+    """(short, long, set) in order, named as the phone and the flags name them
+    (format.set_names): "W1" / "Warm-up 1", then "1" / "Set 1"."""
+    ordered = sorted(lift.sets, key=lambda s: s.order)
+    names = set_names(s.is_warmup for s in ordered)
+    return tuple(
+        (("W" if s.is_warmup else "") + name.rsplit(" ", 1)[1], name, s)
+        for s, name in zip(ordered, names, strict=True)
+    )
 
 
 def cards(report: WeekReport, *, now: datetime) -> list[Card]:

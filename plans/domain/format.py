@@ -87,12 +87,23 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {word}"
 
 
-def set_names(warmups: Iterable[bool]) -> list[str]:
-    """The names of a session's sets in their order: "Warm-up 1", "Warm-up 2", then "Set 1",
-    "Set 2": working sets are counted from 1 after the warm-ups, as an athlete counts them."""
+def set_numbers(warmups: Iterable[bool]) -> list[int]:
+    """Each set's number in a session's order, warm-ups and working sets counted apart from 1:
+    the athlete's "Warm-up 2" and "Set 1" (the first working set), on the phone, the week
+    board and in the flags alike."""
     counts = {True: 0, False: 0}
-    names = []
+    numbers = []
     for is_warmup in warmups:
         counts[is_warmup] += 1
-        names.append(f"{'Warm-up' if is_warmup else 'Set'} {counts[is_warmup]}")
-    return names
+        numbers.append(counts[is_warmup])
+    return numbers
+
+
+def set_names(warmups: Iterable[bool]) -> list[str]:
+    """The names of a session's sets in their order: "Warm-up 1", "Warm-up 2", then "Set 1",
+    "Set 2" (set_numbers)."""
+    flags = list(warmups)
+    return [
+        f"{'Warm-up' if is_warmup else 'Set'} {number}"
+        for is_warmup, number in zip(flags, set_numbers(flags), strict=True)
+    ]

@@ -23,7 +23,7 @@ from plans.domain.constants import (
     PLANNED,
     SKIPPED,
 )
-from plans.domain.format import join_and, local_time_label, plural
+from plans.domain.format import join_and, local_time_label, plural, set_numbers
 from plans.domain.weeks import week_bounds
 
 
@@ -180,11 +180,11 @@ class LiftSession(_Timed):
         )
 
     def set_number(self, lift_set: LiftSet) -> int:
-        """The set's number among its kind, from 1: warm-ups and working sets are counted
-        apart ("Warm-up 2", "Set 1"), as the phone, the week board and the flags name them."""
-        return 1 + sum(
-            1 for s in self.sets if s.is_warmup == lift_set.is_warmup and s.order < lift_set.order
-        )
+        """The set's number among its kind, from 1 (format.set_numbers): "Set 1" is the first
+        working set, whatever warm-ups come before it."""
+        ordered = sorted(self.sets, key=lambda s: s.order)
+        numbers = set_numbers(s.is_warmup for s in ordered)
+        return numbers[[s.order for s in ordered].index(lift_set.order)]
 
     @property
     def working_sets(self) -> tuple[LiftSet, ...]:
