@@ -372,7 +372,10 @@ def read_head(scope: QuerySet[Athlete], pk: int, monday: date) -> WeekHead | Non
     """The athlete `pk` among `scope` (the caller's, from athletes.access) with their revision
     and the week's plan, in one query; None when the athlete is not in the scope."""
     found = (
-        scope.filter(pk=pk)
+        # The scope's select_related (the athletes' users) is for lists; the head reads only the
+        # athlete's own row, and the week's answer names no user.
+        scope.select_related(None)
+        .filter(pk=pk)
         .annotate(
             week_plan=FilteredRelation("plans", condition=Q(plans__week_start=monday)),
             week_revision=F("revision__revision"),
