@@ -7,11 +7,13 @@ plans.domain.rules judges. The set endpoints speak the API's JSON (workouts.seri
 the page's script sends queued sets from IndexedDB, possibly long after they were logged."""
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from hashlib import sha256
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,9 +30,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 
-from athletes.access import athlete_of, get_visible_session, may_see_week, visible_sessions
+from athletes.access import (
+    AnyUser,
+    athlete_of,
+    get_visible_session,
+    may_see_week,
+    visible_sessions,
+)
 from athletes.models import Athlete
 from plans import selectors
 from plans import services as plan_services
@@ -62,7 +71,7 @@ def _today(athlete: Athlete) -> date:
     return plan_services.clock().astimezone(athlete.tz).date()
 
 
-def _week_sessions(user, athlete: Athlete, monday: date) -> list[dict]:
+def _week_sessions(user: AnyUser, athlete: Athlete, monday: date) -> list[dict]:
     """The week's sessions the user may see (an athlete: a published week's), read by the
     week's read model and shown as the phone's lists show them, in start order."""
     loaded = selectors.read_week(athlete, monday, detail=selectors.Detail.SHOW)
@@ -81,7 +90,7 @@ def _section_of(start: datetime, athlete: Athlete) -> str:
     return "today" if start.astimezone(athlete.tz).date() == _today(athlete) else "week"
 
 
-def _phone(request: HttpRequest, template: str, athlete: Athlete, **context) -> HttpResponse:
+def _phone(request: HttpRequest, template: str, athlete: Athlete, **context: Any) -> HttpResponse:
     with timezone.override(athlete.tz):
         return render(request, template, {"athlete": athlete, **context})
 
@@ -170,7 +179,7 @@ def _set_violations(session: LiftSession) -> list[dict[str, str]]:
     return [{"code": v.code, "severity": str(v.severity), "message": v.message} for v in judged]
 
 
-def _sets_data(sets) -> list[dict]:
+def _sets_data(sets: Iterable[LiftSet]) -> list[dict[str, Any]]:
     # As the API writes them (loads as numbers), for the page's json_script: Django's encoder
     # would write a Decimal as a string.
     return json.loads(JSONRenderer().render(LiftSetSerializer(sets, many=True).data))
@@ -210,12 +219,12 @@ def lift_session(request: HttpRequest, pk: int) -> HttpResponse:
 # login page when logged out. The answer adds the rules the session's sets now break.
 
 
-def _set_endpoint(view):
+def _set_endpoint(view: Callable[..., Response]) -> Callable[..., HttpResponse]:
     # Not part of the API's schema: the page's own endpoints, which may change with phone.js.
     return login_required(extend_schema(exclude=True)(api_view(["POST"])(view)))
 
 
-def _athlete_session(request, pk: int) -> LiftSession:
+def _athlete_session(request: HttpRequest | Request, pk: int) -> LiftSession:
     athlete_of(request.user)
     return get_visible_session(request.user, LiftSession, pk)
 
@@ -228,7 +237,7 @@ def _set_of(session: LiftSession, set_pk: int) -> LiftSet:
 
 
 @_set_endpoint
-def log_set_view(request, pk: int) -> Response:
+def log_set_view(request: Request, pk: int) -> Response:
     session = _athlete_session(request, pk)
     sent = LogSetSerializer(data=request.data)
     sent.is_valid(raise_exception=True)
@@ -249,7 +258,7 @@ def log_set_view(request, pk: int) -> Response:
 
 
 @_set_endpoint
-def edit_set(request, pk: int, set_pk: int) -> Response:
+def edit_set(request: Request, pk: int, set_pk: int) -> Response:
     session = _athlete_session(request, pk)
     lift_set = _set_of(session, set_pk)
     sent = SetValuesSerializer(data=request.data, partial=True)
@@ -264,7 +273,7 @@ def edit_set(request, pk: int, set_pk: int) -> Response:
 
 
 @_set_endpoint
-def delete_set(request, pk: int, set_pk: int) -> Response:
+def delete_set(request: Request, pk: int, set_pk: int) -> Response:
     session = _athlete_session(request, pk)
     delete_logged_set(lift_set=_set_of(session, set_pk))
     return Response({"deleted": set_pk, "violations": _set_violations(_with_sets(session))})

@@ -1,6 +1,8 @@
 """Adding, editing and deleting an athlete's runs and lifts from the coach's week page. Each view
 goes through athletes.access first; forms are read in the athlete's time zone."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -28,11 +30,13 @@ def athlete_week_url(athlete: Athlete, week: Week) -> str:
     return reverse("plans:athlete_week", args=[athlete.pk, week])
 
 
-def _week_of(athlete: Athlete, session) -> Week:
+def _week_of(athlete: Athlete, session: RunSession | LiftSession) -> Week:
     return Week.of(session.start, athlete.tz)
 
 
-def _render(request, template, athlete, week, **context) -> HttpResponse:
+def _render(
+    request: HttpRequest, template: str, athlete: Athlete, week: Week, **context: Any
+) -> HttpResponse:
     return render(
         request,
         template,
@@ -65,7 +69,7 @@ def run_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
     return _run_form(request, athlete, _week_of(athlete, run), run)
 
 
-def _run_form(request, athlete: Athlete, week: Week, run: RunSession) -> HttpResponse:
+def _run_form(request: HttpRequest, athlete: Athlete, week: Week, run: RunSession) -> HttpResponse:
     with timezone.override(athlete.tz):
         bounds = week.bounds(athlete.tz)
         data = request.POST if request.method == "POST" else None
@@ -107,7 +111,9 @@ def deadlift_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpRespons
     return _lift_form(request, athlete, _week_of(athlete, lift), lift)
 
 
-def _lift_form(request, athlete: Athlete, week: Week, lift: LiftSession) -> HttpResponse:
+def _lift_form(
+    request: HttpRequest, athlete: Athlete, week: Week, lift: LiftSession
+) -> HttpResponse:
     with timezone.override(athlete.tz):
         bounds = week.bounds(athlete.tz)
         data = request.POST if request.method == "POST" else None
