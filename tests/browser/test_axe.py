@@ -91,6 +91,7 @@ def test_every_coach_page_passes_axe(page: Page, demo, scheme):
     page.goto("/roster/add/")
     page.get_by_role("button", name="Add athlete").click()
     expect(page.locator(".error-summary")).to_be_visible()
+    page.wait_for_load_state("load")  # its stylesheets too: axe reads the computed colours
     found["add athlete, with errors"] = serious_axe_violations(page)
     failing = {name: v for name, v in found.items() if v}
     assert failing == {}, pformat(failing, width=120)

@@ -176,6 +176,9 @@ def test_every_phone_link_and_button_is_44_px_at_390(page: Page):
     page.set_viewport_size(NARROW)
     log_in(page, athlete.user.username, PASSWORD)
     expect(page).to_have_url(re.compile(r"/me/$"))
+    # The address changes when the answer starts; the sizes exist once its stylesheets have
+    # loaded (measured before, every target is a line of unstyled text).
+    page.wait_for_load_state("load")
     small = {"/me/": page.evaluate(SMALL_TARGETS)}
     for path in ["/me/week/", f"/me/lifts/{lift.pk}/", f"/me/runs/{run.pk}/", "/me/history/"]:
         page.goto(path)
