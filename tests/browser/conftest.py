@@ -5,9 +5,11 @@ package. Without it they skip, saying how to install it, unless REQUIRE_BROWSER=
 when they fail instead."""
 
 import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 
 # The sync Playwright API runs an event loop in this thread; Django's ORM calls from the test
 # body would otherwise be refused as "called from an async context".
@@ -57,3 +59,17 @@ def page(browser, live_server, transactional_db):
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def on_a_monday():
+    """The coming Monday at noon UTC, ticking: the week ahead is still to come, whatever day
+    the suite runs (and in the future, so the browser's real clock keeps the cookies the
+    travelled server sets). The demo is seeded relative to now; the coach's flows are about
+    the week ahead, so they run at its start."""
+    today = datetime.now(UTC)
+    monday = (today + timedelta(days=7 - today.weekday())).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )
+    with time_machine.travel(monday, tick=True):
+        yield monday

@@ -8,7 +8,6 @@ from io import StringIO
 from pprint import pformat
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -20,17 +19,6 @@ from tests.workouts import phone_data
 from workouts.models import LiftSession
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def on_a_monday():
-    # As in test_coach_flows: the demo's week ahead, whatever day the suite runs.
-    today = datetime.now(UTC)
-    monday = (today + timedelta(days=7 - today.weekday())).replace(
-        hour=12, minute=0, second=0, microsecond=0
-    )
-    with time_machine.travel(monday, tick=True):
-        yield monday
 
 
 @pytest.fixture

@@ -3,11 +3,9 @@ noon UTC: drag a deadlift to another day and see the flags follow, the same with
 alone ("Move to…"), undo, the week on one 1280×800 screen, and hard days that are not alarms."""
 
 import re
-from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -18,18 +16,6 @@ from tests.browser.test_phone import assert_no_serious_axe_violations
 from workouts.models import Exercise, LiftSession
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def on_a_monday():
-    """The coming Monday at noon UTC, ticking: the week ahead is still to come, whatever day
-    the suite runs (and in the future, so the browser's real clock keeps the cookies)."""
-    today = datetime.now(UTC)
-    monday = (today + timedelta(days=7 - today.weekday())).replace(
-        hour=12, minute=0, second=0, microsecond=0
-    )
-    with time_machine.travel(monday, tick=True):
-        yield monday
 
 
 @pytest.fixture

@@ -1,11 +1,10 @@
 """What a coach does in a real browser, on the demo roster."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from io import StringIO
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -17,21 +16,6 @@ from plans.domain.weeks import Week, week_bounds
 from workouts.models import Exercise, LiftSession
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def on_a_monday():
-    """The coming Monday at noon UTC (Monday afternoon in Europe, early morning in Los Angeles,
-    Tuesday's small hours in Auckland), the clock ticking from there. The demo is seeded
-    relative to now, and which of its sessions are already logged depends on the day: these
-    flows are about the week ahead, so they run at its start whatever day the suite runs. The
-    coming Monday, not the last one, so the browser's real clock keeps the travelled cookies."""
-    today = datetime.now(UTC)
-    monday = (today + timedelta(days=7 - today.weekday())).replace(
-        hour=12, minute=0, second=0, microsecond=0
-    )
-    with time_machine.travel(monday, tick=True):
-        yield monday
 
 
 @pytest.fixture

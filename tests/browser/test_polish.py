@@ -3,12 +3,11 @@ error summary that leads to its fields, 44 × 44 px tap targets on the coach's p
 phone's at 390 px, and the phone's set names."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from io import StringIO
 from pprint import pformat
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, ViewportSize, expect
@@ -23,17 +22,6 @@ from workouts.models import LiftSession
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NARROW = ViewportSize(width=390, height=844)
-
-
-@pytest.fixture
-def on_a_monday():
-    # As in test_coach_flows: the demo's week ahead, whatever day the suite runs.
-    today = datetime.now(UTC)
-    monday = (today + timedelta(days=7 - today.weekday())).replace(
-        hour=12, minute=0, second=0, microsecond=0
-    )
-    with time_machine.travel(monday, tick=True):
-        yield monday
 
 
 @pytest.fixture
