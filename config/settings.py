@@ -51,9 +51,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "django_tasks_db",
     "athletes",
     "workouts",
     "plans",
+    "plan_templates",
     "web",
 ]
 
@@ -195,6 +197,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # One cache all app processes share, so throttle counters hold across them: Redis when
 # REDIS_URL is set, else this process's memory (a laptop, the tests).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Background work (applying a big plan template, the weekly rollout) on Django's Tasks framework,
+# queued in the database by django-tasks-db: a laptop needs nothing more than the app's own
+# database; `manage.py db_worker` runs the tasks (README "Background work").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

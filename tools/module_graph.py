@@ -22,12 +22,13 @@ import grimp
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "docs" / "layers.svg"
-UNLAYERED = re.compile(r"(^[a-z]+$)|(\.apps$)|(\.migrations(\.|$))|(\.management(\.commands)?$)")
+UNLAYERED = re.compile(r"(^[a-z_]+$)|(\.apps$)|(\.migrations(\.|$))|(\.management(\.commands)?$)")
 
 ARROWS = {
     "athletes": "#3b82f6",
     "workouts": "#16a34a",
     "plans": "#d97706",
+    "plan_templates": "#0d9488",
     "web": "#9333ea",
     "config": "#6b7280",
 }
@@ -35,6 +36,7 @@ COLOURS = {
     "athletes": "#dbeafe",
     "workouts": "#dcfce7",
     "plans": "#fef3c7",
+    "plan_templates": "#ccfbf1",
     "web": "#f3e8ff",
     "config": "#e5e7eb",
 }
