@@ -35,6 +35,13 @@ def log_in(page: Page, username: str = "coach", password: str = "ironstride-demo
 
 
 def serious_axe_violations(page: Page) -> list[tuple[str, str, list]]:
+    # axe reads computed colours: let any finite CSS transition or animation finish first.
+    # (evaluate, not wait_for_function: the CSP forbids the eval that one would need.)
+    page.evaluate(
+        "() => Promise.all(document.getAnimations()"
+        ".filter(a => a.effect.getTiming().iterations !== Infinity)"
+        ".map(a => a.finished.catch(() => null))).then(() => true)"
+    )
     page.add_script_tag(url="/static/vendor/axe/axe.min.js")
     results = page.evaluate("axe.run()")
     return [
