@@ -15,6 +15,7 @@ from django.urls import reverse
 from athletes.models import Athlete
 from plans import presentation, services
 from plans.domain import types as domain
+from plans.domain.compliance import Mark, mark
 from plans.domain.constants import MIN_GAP_FROM_INTERVALS, PLANNED
 from plans.domain.format import clock, decimal_label, plural, set_names, weekday_name
 from plans.domain.rules import DEADLIFT_TOO_CLOSE_TO_INTERVALS
@@ -55,6 +56,7 @@ class Card:
     move_url: str
     # (short, long, set), as numbered_sets() names them.
     sets: tuple[tuple[str, str, domain.LiftSet], ...] = ()
+    compliance: Mark | None = None  # how well it matched its plan, once past
     flags: list[Flag] = field(default_factory=list)  # shown here in full, with the fix
     mentions: list[Flag] = field(default_factory=list)  # shown on another card; linked
 
@@ -165,6 +167,7 @@ def cards(report: WeekReport, *, now: datetime) -> list[Card]:
                 day=week.local_day(run.start),
                 edit_url=reverse("workouts:run_edit", args=[athlete_id, run.id]),
                 move_url=reverse("workouts:run_move", args=[athlete_id, run.id]),
+                compliance=mark(run, now),
             )
         )
     for row in report.loaded.lifts:
@@ -186,6 +189,7 @@ def cards(report: WeekReport, *, now: datetime) -> list[Card]:
                 edit_url=reverse("workouts:deadlift_edit", args=[athlete_id, lift.id]),
                 move_url=reverse("workouts:lift_move", args=[athlete_id, lift.id]),
                 sets=numbered_sets(lift),
+                compliance=mark(lift, now),
             )
         )
     result.sort(key=lambda card: (card.start, card.key))

@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import TypedDict
 
 from plans.domain import types as domain
+from plans.domain.compliance import Share
 from plans.domain.rules import RULES
-from plans.selectors import LoadedWeek
+from plans.selectors import LoadedWeek, RecentCompliance
 from plans.verdicts import AthleteVerdict, Verdict
 from workouts.models import Exercise, RunKind, SessionStatus
 
@@ -76,6 +77,14 @@ class DashboardRow(TypedDict):
     compliance: str  # "done/planned"
     missed: int
     badges: list[Badge]
+    # The share of the sessions of the last 7 / 28 local days that were on plan (rounded down;
+    # None: no session to judge), and in words ("4 of 5 on plan"). Only on the dashboard.
+    # The week's sessions by compliance colour, at now: {"green": 3, "yellow": 1, "red": 1}.
+    week_marks: dict[str, int]
+    compliance_7d: int | None
+    compliance_7d_label: str
+    compliance_28d: int | None
+    compliance_28d_label: str
 
 
 def missed_count(verdict: Verdict, now: datetime) -> int:
@@ -84,8 +93,19 @@ def missed_count(verdict: Verdict, now: datetime) -> int:
     return sum(1 for end in verdict["open_ends"] if datetime.fromisoformat(end) < now)
 
 
-def dashboard_row(judged: AthleteVerdict, *, now: datetime) -> DashboardRow:
+def share_label(share: Share | None) -> str:
+    if share is None or not share.judged:
+        return "no past sessions"
+    return f"{share.green} of {share.judged} on plan"
+
+
+def dashboard_row(
+    judged: AthleteVerdict, *, now: datetime, recent: RecentCompliance | None = None
+) -> DashboardRow:
     verdict = judged.verdict
+    short, long = (recent.short, recent.long) if recent else (None, None)
+    missed = missed_count(verdict, now)
+    green, yellow, red = verdict["marks"]
     flags = verdict["flags"]
     errors = sum(1 for _, severity in flags if severity == domain.Severity.ERROR)
     warnings = len(flags) - errors
@@ -102,14 +122,32 @@ def dashboard_row(judged: AthleteVerdict, *, now: datetime) -> DashboardRow:
         plan_status=judged.plan_status,
         # Every session of the week counts as planned, skipped ones included.
         compliance=f"{verdict['done']}/{verdict['planned']}",
-        missed=missed_count(verdict, now),
+        missed=missed,
         badges=badges(flags),
+        week_marks={"green": green, "yellow": yellow, "red": red + missed},
+        compliance_7d=short.percent if short else None,
+        compliance_7d_label=share_label(short),
+        compliance_28d=long.percent if long else None,
+        compliance_28d_label=share_label(long),
     )
+
+
+# The dashboard's orders: by name, by severity (most errors first), and by the 7- or 28-day
+# compliance (lowest first, as severity puts the trouble first; no sessions last).
+SORTS = ("name", "severity", "compliance_7d", "compliance_28d")
+
+
+def _lowest_first(percent: int | None, row: DashboardRow) -> tuple[bool, int, str]:
+    return (percent is None, percent or 0, row["name"].casefold())
 
 
 def sort_rows(rows: list[DashboardRow], by: str) -> list[DashboardRow]:
     if by == "severity":
         return sorted(rows, key=lambda r: (-r["error_count"], -r["warning_count"], r["name"]))
+    if by == "compliance_7d":
+        return sorted(rows, key=lambda r: _lowest_first(r["compliance_7d"], r))
+    if by == "compliance_28d":
+        return sorted(rows, key=lambda r: _lowest_first(r["compliance_28d"], r))
     return sorted(rows, key=lambda r: r["name"].casefold())
 
 

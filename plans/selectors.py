@@ -5,6 +5,7 @@ pure domain's dataclasses.
     read_week(scope, pk, monday, detail=...)    one athlete's, among those a user may see
     read_span(athlete, first, last)             the sessions of several weeks (progress page)
     current_e1rms(athletes, now)                this week's e1RM of each (the athletes API)
+    recent_compliance(scope, now)               each athlete's 7- and 28-day compliance
 
 The detail levels (Detail) say how much of the week is read; every level reads the same
 columns (the API's session and set fields) with `values()` over single tables, so the rows
@@ -20,9 +21,10 @@ from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Value
 
 from athletes.models import Athlete, Coach
+from plans.domain import compliance
 from plans.domain import types as domain
 from plans.domain.constants import DONE, MIN_GAP_FROM_INTERVALS
 from plans.domain.errors import ServiceError
@@ -458,3 +460,53 @@ def roster(coach: Coach) -> list[Athlete]:
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__username")
     )
+
+
+@dataclass(frozen=True)
+class RecentCompliance:
+    """An athlete's compliance over the last 7 and 28 local days (plans.domain.compliance)."""
+
+    short: compliance.Share
+    long: compliance.Share
+
+
+_PAST_COLUMNS = ("athlete_id", "start", "duration_minutes", "status", "actual_duration_minutes")
+
+
+def recent_compliance(time_zones: Mapping[int, str], now: datetime) -> dict[int, RecentCompliance]:
+    """The compliance over the last 7 and 28 local days at `now` of each athlete named (by id,
+    with their time zone's name), by athlete id: one query, the runs and lifts of the 28 days
+    (a lift with whether a set of it is logged) as one UNION, whatever the number of
+    athletes."""
+    ids = list(time_zones)
+    if not ids:
+        return {}
+    days = compliance.LONG_WINDOW_DAYS
+    since, until = compliance.window_start(now, days), now + timedelta(days=1)
+    runs = (
+        RunSession.objects.filter(athlete_id__in=ids, start__gte=since, start__lt=until)
+        .annotate(logged=Value(False, output_field=BooleanField()))
+        .order_by()  # a compound statement's parts may not be ordered
+        .values(*_PAST_COLUMNS, "logged")
+    )
+    logged_set = LiftSet.objects.filter(session=OuterRef("pk"), reps__isnull=False)
+    lifts = (
+        LiftSession.objects.filter(athlete_id__in=ids, start__gte=since, start__lt=until)
+        .annotate(logged=Exists(logged_set))
+        .order_by()
+        .values(*_PAST_COLUMNS, "logged")
+    )
+    sessions: dict[int, list[compliance.PastSession]] = defaultdict(list)
+    for row in runs.union(lifts, all=True):
+        pk = row.pop("athlete_id")
+        sessions[pk].append(compliance.PastSession(**row))
+    result = {}
+    for pk, zone in time_zones.items():
+        tz = ZoneInfo(zone)
+        result[pk] = RecentCompliance(
+            *(
+                compliance.share_over(sessions[pk], now=now, time_zone=tz, days=days)
+                for days in (compliance.SHORT_WINDOW_DAYS, compliance.LONG_WINDOW_DAYS)
+            )
+        )
+    return result

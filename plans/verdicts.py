@@ -23,7 +23,9 @@ from django.db.models import F, FilteredRelation, Q
 
 from athletes.models import Athlete, Coach
 from plans import selectors, services
+from plans.domain.compliance import Share, mark
 from plans.domain.format import local_time_label, weekday_short
+from plans.domain.types import AthleteWeek, LiftSession, RunSession
 from plans.models import PlanStatus, WeekVerdict
 
 _HERE = Path(__file__).resolve().parent
@@ -57,6 +59,9 @@ class Verdict(TypedDict):
     # as missed. A count of missed would go stale by the clock alone; these ends do not.
     open_ends: list[str]
     flags: list[list[str]]  # [code, severity] of each violation, errors first
+    # [green, yellow, red]: the compliance of the week's sessions that no clock changes (done,
+    # skipped, a lift with a set logged); an open one adds red once missed (open_ends).
+    marks: list[int]
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,19 @@ def judged(report: services.WeekReport) -> Verdict:
         planned=tally.planned,
         open_ends=[end.astimezone(UTC).isoformat() for end in tally.open_ends],
         flags=[[v.code, str(v.severity)] for v in report.violations],
+        marks=list(_settled_marks(week)),
     )
+
+
+def _settled_marks(week: AthleteWeek) -> tuple[int, int, int]:
+    """The marks of the week's own sessions that are not open: `now` changes none of them."""
+    sessions: list[RunSession | LiftSession] = [*week.runs, *week.lifts]
+    share = Share.of(
+        mark(session, session.planned_end)
+        for session in sessions
+        if week.owns(session) and selectors.open_end(session) is None
+    )
+    return share.green, share.yellow, share.red
 
 
 def roster_verdicts(

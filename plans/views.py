@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from athletes.access import athletes_for, coach_for, get_athlete_for
 from athletes.models import Athlete, Coach
-from plans import board, presentation, services, verdicts
+from plans import board, presentation, selectors, services, verdicts
 from plans.domain.weeks import Week
 from plans.forms import CoachNoteForm, WeekForm
 from plans.models import PlanStatus, WeeklyPlan
@@ -68,14 +68,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     elif "week" in request.GET:
         week = jump.cleaned_data["week"]
     monday = week.monday
-    sort = (
-        request.GET.get("sort", "") if request.GET.get("sort") in ("name", "severity") else "name"
-    )
+    sort = request.GET.get("sort", "") if request.GET.get("sort") in presentation.SORTS else "name"
     errors_only = request.GET.get("errors") == "1"
 
     judged = verdicts.roster_verdicts(coach=coach, week=monday)
     now = services.clock()
-    rows = presentation.sort_rows([presentation.dashboard_row(v, now=now) for v in judged], sort)
+    # Compliance looks back from now, whichever week is shown: one query for the roster.
+    recent = selectors.recent_compliance({v.athlete_id: v.time_zone for v in judged}, now)
+    rows = presentation.sort_rows(
+        [presentation.dashboard_row(v, now=now, recent=recent.get(v.athlete_id)) for v in judged],
+        sort,
+    )
     summary = presentation.summary(rows)
     if errors_only:
         rows = [row for row in rows if row["error_count"]]
@@ -95,6 +98,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "this_week_url": dashboard_url(this_week(coach.tz), **keep),
             "sort_name_url": dashboard_url(week, errors=keep["errors"]),
             "sort_severity_url": dashboard_url(week, sort="severity", errors=keep["errors"]),
+            "sort_7d_url": dashboard_url(week, sort="compliance_7d", errors=keep["errors"]),
+            "sort_28d_url": dashboard_url(week, sort="compliance_28d", errors=keep["errors"]),
             "errors_url": dashboard_url(week, sort=keep["sort"], errors="1"),
             "all_url": dashboard_url(week, sort=keep["sort"]),
             "rows": rows,

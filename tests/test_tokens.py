@@ -28,6 +28,12 @@ SHARED_NAMES = [
     "--color-warning-bg",
     "--color-ok",
     "--color-missed",
+    "--color-on-plan",
+    "--color-on-plan-bg",
+    "--color-partial",
+    "--color-partial-bg",
+    "--color-off-plan",
+    "--color-off-plan-bg",
     "--radius",
     "--tap-min",
 ]
@@ -55,6 +61,13 @@ TEXT_PAIRS = [
     ("--color-ok", "--color-ok-bg"),
     ("--color-missed", "--color-surface"),
     ("--color-missed", "--color-surface-2"),
+    # Compliance chips: the word on its own tint, and the colour's word on the page.
+    ("--color-on-plan", "--color-on-plan-bg"),
+    ("--color-partial", "--color-partial-bg"),
+    ("--color-off-plan", "--color-off-plan-bg"),
+    ("--color-on-plan", "--color-surface"),
+    ("--color-partial", "--color-surface"),
+    ("--color-off-plan", "--color-surface"),
 ]
 # Lines and borders that mark something (focus, a hard day's edge): 3:1 for non-text (WCAG 1.4.11).
 GRAPHIC_PAIRS = [
@@ -62,6 +75,9 @@ GRAPHIC_PAIRS = [
     ("--color-hard-day-border", "--color-surface"),
     ("--color-hard-day-border", "--color-hard-day-bg"),
     ("--color-border-strong", "--color-surface"),
+    # The progress chart's planned and done bars.
+    ("--color-chart-planned", "--color-surface"),
+    ("--color-chart-done", "--color-surface"),
 ]
 
 

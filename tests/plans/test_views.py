@@ -261,9 +261,9 @@ def test_dashboard_runs_a_fixed_number_of_queries(size, client, django_assert_nu
     client.force_login(coach.user)
     # the session, the user with their coach; the roster with stored verdicts and plans;
     # judging (athletes, plans, the runs within reach, lifts, their sets) and storing the
-    # verdicts in a savepoint: the first visit. tests/plans/test_verdicts.py counts the
-    # visits after.
-    with django_assert_num_queries(11):
+    # verdicts in a savepoint: the first visit; the roster's sessions of the last 28 days for
+    # the compliance columns (one UNION). tests/plans/test_verdicts.py counts the visits after.
+    with django_assert_num_queries(12):
         response = client.get(reverse("plans:dashboard"), {"week": WEEK_NAME})
     assert len(response.context["rows"]) == size
 
