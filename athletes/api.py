@@ -33,7 +33,7 @@ from athletes.access import (
 from athletes.authentication import delete_expired_tokens
 from athletes.models import Athlete, validate_time_zone
 from athletes.transactions import atomic_with_retry
-from plans.selectors import current_e1rms
+from plans.selectors import current_e1rms, recent_compliance
 from plans.services import change_time_zone
 from web.api import AnonThrottle, forbid, lockout_response
 
@@ -152,6 +152,15 @@ class AthleteSerializer(serializers.ModelSerializer):
     )
     is_active = serializers.BooleanField(required=False)
     e1rm_kg = serializers.SerializerMethodField()
+    compliance_7d = serializers.SerializerMethodField(
+        help_text="Percent of the sessions of the last 7 local days (today included) that were "
+        "on plan (green: done for 80-120 % of the planned duration), rounded down; missed and "
+        "skipped ones count as off plan, ones still to come not at all; null when there was "
+        "none. As the dashboard shows it."
+    )
+    compliance_28d = serializers.SerializerMethodField(
+        help_text="The same over the last 28 local days."
+    )
     password = serializers.CharField(
         write_only=True, required=False, max_length=4096, trim_whitespace=False
     )
@@ -169,6 +178,8 @@ class AthleteSerializer(serializers.ModelSerializer):
             "load_increment_kg",
             "is_active",
             "e1rm_kg",
+            "compliance_7d",
+            "compliance_28d",
             "password",
         ]
 
@@ -176,6 +187,16 @@ class AthleteSerializer(serializers.ModelSerializer):
     def get_e1rm_kg(self, athlete: Athlete) -> float | None:
         e1rm = self.context.get("e1rms", {}).get(athlete.pk)
         return None if e1rm is None else e1rm.kg
+
+    @extend_schema_field({"type": "integer", "nullable": True, "readOnly": True})
+    def get_compliance_7d(self, athlete: Athlete) -> int | None:
+        recent = self.context.get("compliance", {}).get(athlete.pk)
+        return None if recent is None else recent.short.percent
+
+    @extend_schema_field({"type": "integer", "nullable": True, "readOnly": True})
+    def get_compliance_28d(self, athlete: Athlete) -> int | None:
+        recent = self.context.get("compliance", {}).get(athlete.pk)
+        return None if recent is None else recent.long.percent
 
     def validate_time_zone(self, value: str) -> str:
         try:
@@ -294,10 +315,15 @@ class AthleteViewSet(
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
         context["e1rms"] = getattr(self, "_e1rms", {})
+        context["compliance"] = getattr(self, "_compliance", {})
         return context
 
     def _with_e1rms(self, athletes: Iterable[Athlete]) -> None:
-        self._e1rms = current_e1rms(list(athletes), timezone.now())
+        """The e1RMs and the 7- and 28-day compliance of the athletes shown (three queries)."""
+        athletes = list(athletes)
+        now = timezone.now()
+        self._e1rms = current_e1rms(athletes, now)
+        self._compliance = recent_compliance({a.pk: a.time_zone for a in athletes}, now)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

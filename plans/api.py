@@ -33,6 +33,7 @@ from athletes.access import (
 from athletes.models import Athlete
 from plans import selectors, services
 from plans.domain import types as domain
+from plans.domain.compliance import mark
 from plans.domain.horizon import holds_until
 from plans.domain.rules import evaluate_week as evaluate_athlete_week
 from plans.domain.weeks import FIRST_MONDAY, LAST_MONDAY, InvalidWeek, Week
@@ -40,7 +41,7 @@ from plans.models import PlanStatus
 from plans.selectors import Detail
 from plans.verdicts import RULES_VERSION
 from web.api import Pagination, forbid
-from workouts.serializers import LiftSessionSerializer, RunSessionSerializer
+from workouts.serializers import LiftSessionSerializer, RunSessionSerializer, compliance_data
 
 # ---------------------------------------------------------------------------- shapes
 
@@ -166,13 +167,16 @@ def _timestamp(value: datetime | None) -> str | None:
     return None if value is None else _DATETIME.to_representation(value)
 
 
-def _session(kind: str, row: dict, missed: bool) -> dict:
+def _session(
+    kind: str, row: dict, session: domain.RunSession | domain.LiftSession, now: datetime
+) -> dict:
     return {
         "type": kind,
         **row,
         "start": _timestamp(row["start"]),
         "actual_start": _timestamp(row["actual_start"]),
-        "missed": missed,
+        "missed": session.is_missed(now),
+        "compliance": compliance_data(mark(session, now)),
     }
 
 
@@ -181,19 +185,16 @@ def week_data(
 ) -> dict:
     """The week in WeekSerializer's shape, built from plain values: a serializer per session
     (its fields built anew each time) cost more than reading and judging the week. Missed is
-    the domain's own is_missed, on the sessions the week was judged with."""
+    the domain's own is_missed, and compliance its mark, on the sessions the week was judged
+    with."""
     starts_at, ends_at = shown.bounds
-    missed = {
-        (kind, session.id)
-        for kind, sessions in (("run", shown.week.runs), ("lift", shown.week.lifts))
-        for session in sessions
-        if session.is_missed(now)
-    }
+    runs = {run.id: run for run in shown.week.runs}
+    lifts = {lift.id: lift for lift in shown.week.lifts}
     sessions = [
-        (run["start"], 0, run["id"], _session("run", run, ("run", run["id"]) in missed))
+        (run["start"], 0, run["id"], _session("run", run, runs[run["id"]], now))
         for run in shown.runs
     ] + [
-        (lift["start"], 1, lift["id"], _session("lift", lift, ("lift", lift["id"]) in missed))
+        (lift["start"], 1, lift["id"], _session("lift", lift, lifts[lift["id"]], now))
         for lift in shown.lifts
     ]
     plan = shown.plan

@@ -5,6 +5,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from plans.domain.compliance import Mark, judge
 from plans.domain.constants import DEFAULT_DURATION_MINUTES
 from plans.domain.types import missed
 from plans.models import WeeklyPlan
@@ -75,6 +76,21 @@ class Session(models.Model):
     def is_missed_at(self, now: datetime) -> bool:
         """The domain's definition (plans/domain/types.missed), for a row."""
         return missed(self.status, self.planned_end, now)
+
+    @property
+    def has_logged_set(self) -> bool:
+        return False
+
+    def compliance_at(self, now: datetime) -> Mark | None:
+        """The domain's compliance mark (plans/domain/compliance.judge), for a row."""
+        return judge(
+            status=self.status,
+            planned_minutes=self.duration_minutes,
+            actual_minutes=self.actual_duration_minutes,
+            planned_end=self.planned_end,
+            now=now,
+            logged=self.has_logged_set,
+        )
 
     @classmethod
     def shared_constraints(cls, prefix: str) -> list[models.BaseConstraint]:

@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from athletes.access import visible_athletes
 from athletes.models import Athlete
+from plans.domain.compliance import Colour, Mark, Why
 from plans.domain.weeks import FIRST_YEAR, LAST_YEAR
 from plans.selectors import LIFT_SET_COLUMNS
 from plans.services import clock
@@ -174,10 +175,48 @@ class MissedField(serializers.BooleanField):
         return value.is_missed_at(self.context.get("now") or clock())
 
 
+def compliance_data(mark: Mark | None) -> dict[str, Any] | None:
+    """A compliance mark as the API shows it: the pages' colour, why, and the percent."""
+    if mark is None:
+        return None
+    return {"colour": mark.colour.value, "reason": mark.why.value, "percent": mark.percent}
+
+
+class ComplianceSerializer(serializers.Serializer):
+    colour = serializers.ChoiceField(choices=[c.value for c in Colour])
+    reason = serializers.ChoiceField(
+        choices=[w.value for w in Why],
+        help_text="on_plan (80-120 % of the planned duration), short (50-79 %), long "
+        "(121-150 %), far_short (under 50 %), far_long (over 150 %), missed or skipped.",
+    )
+    percent = serializers.IntegerField(
+        allow_null=True,
+        help_text="The done duration as a percent of the planned one, rounded away from 100 "
+        "(so it lies in its colour's band); null when missed or skipped.",
+    )
+
+
+class ComplianceField(ComplianceSerializer):
+    """How well a past session matched its plan (plans/domain/compliance.py), as of the `now`
+    in the serializer's context, else the clock's; null while it has no colour (planned and
+    not yet over)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, source="*", allow_null=True, **kwargs)
+
+    def to_representation(self, instance: Any) -> dict[str, Any] | None:  # type: ignore[override]
+        return compliance_data(instance.compliance_at(self.context.get("now") or clock()))
+
+
 class SessionSerializer(serializers.ModelSerializer):
     athlete = serializers.PrimaryKeyRelatedField(queryset=Athlete.objects.none())
     missed = MissedField(
         help_text="Planned, and its planned end is before now; for a lift, also no set logged."
+    )
+    compliance = ComplianceField(
+        help_text="Green, yellow or red once past: done for 80-120 % of the planned duration "
+        "is green, 50-79 % or 121-150 % yellow, beyond that, missed or skipped red; null "
+        "while still to come."
     )
     duration_minutes = _duration(required=False)
     actual_duration_minutes = _duration(required=False, allow_null=True)
@@ -226,6 +265,7 @@ class RunSessionSerializer(SessionSerializer):
             *SessionSerializer.shared_fields,
             "distance_km",
             "missed",
+            "compliance",
         ]
 
 
@@ -234,7 +274,15 @@ class LiftSessionSerializer(SessionSerializer):
 
     class Meta:
         model = LiftSession
-        fields = ["id", "athlete", "exercise", *SessionSerializer.shared_fields, "sets", "missed"]
+        fields = [
+            "id",
+            "athlete",
+            "exercise",
+            *SessionSerializer.shared_fields,
+            "sets",
+            "missed",
+            "compliance",
+        ]
 
     def validate_sets(self, sets: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if self.instance is not None:

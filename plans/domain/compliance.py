@@ -19,10 +19,9 @@ green ones out of them, rounded down (100 % only when every one is green).
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from plans.domain.constants import DONE, PLANNED, SKIPPED
 
@@ -212,9 +211,7 @@ class Share:
         )
 
 
-def share_over(
-    sessions: Iterable[Judged], *, now: datetime, time_zone: ZoneInfo, days: int
-) -> Share:
+def share_over(sessions: Iterable[Judged], *, now: datetime, time_zone: tzinfo, days: int) -> Share:
     """The marks of the sessions starting on the last `days` local days (today included)."""
     if days < 1:
         raise ValueError("A window is at least one day.")

@@ -34,6 +34,8 @@ def test_athlete_shape(world):
         "load_increment_kg": 2.5,
         "is_active": True,
         "e1rm_kg": None,
+        "compliance_7d": None,
+        "compliance_28d": None,
     }
 
 
@@ -82,6 +84,7 @@ def test_run_session_shape_numbers_and_offsets(world):
         "notes": "",
         "distance_km": 10.5,
         "missed": False,
+        "compliance": None,
     }
 
 
@@ -287,8 +290,9 @@ def _queries(client, url) -> int:
         ("/api/v1/run-sessions/", 3),
         ("/api/v1/lift-sessions/", 4),
         # The e1RMs come from the week's read model (plans.selectors, Detail.E1RM): the lifts
-        # of the history, then their sets (one join query before).
-        ("/api/v1/athletes/", 5),
+        # of the history, then their sets (one join query before); the 7- and 28-day
+        # compliance one more (the page's runs and lifts of 28 days, one UNION).
+        ("/api/v1/athletes/", 6),
         (f"/api/v1/athletes/{{athlete}}/weeks/{WEEK}/", 5),
     ],
 )

@@ -79,6 +79,7 @@ def _band(percent: int) -> Colour:
 def test_bands_against_exact_fractions(done, planned):
     ratio = Fraction(100 * done, planned)
     result = duration_mark(done, planned)
+    assert result.percent is not None
     expected = (
         Colour.GREEN if 80 <= ratio <= 120 else Colour.YELLOW if 50 <= ratio <= 150 else Colour.RED
     )
@@ -137,11 +138,11 @@ def test_missed_and_skipped_say_why():
         status="planned", planned_minutes=60, actual_minutes=None, planned_end=END, now=NOW
     )
     assert missed == Mark(Colour.RED, Why.MISSED, None)
-    assert missed.label == "Off plan · missed"
+    assert missed is not None and missed.label == "Off plan · missed"
     skipped = judge(
         status="skipped", planned_minutes=60, actual_minutes=None, planned_end=END, now=NOW
     )
-    assert skipped.label == "Off plan · skipped"
+    assert skipped is not None and skipped.label == "Off plan · skipped"
     assert duration_mark(57, 60).label == "On plan · 95 %"
     assert duration_mark(39, 60).label == "Partial · short, 65 %"
     assert duration_mark(100, 60).label == "Off plan · far too long, 167 %"
@@ -161,7 +162,7 @@ def run(start: datetime, status: str = "done", minutes: int = 60, actual: int | 
 
 def test_marks_of_the_domains_sessions():
     start = NOW - timedelta(hours=3)
-    assert mark(run(start, actual=30), NOW).colour == Colour.YELLOW
+    assert mark(run(start, actual=30), NOW) == Mark(Colour.YELLOW, Why.SHORT, 50)
     lift = LiftSession(
         id=2,
         exercise="deadlift",
@@ -180,16 +181,11 @@ def test_marks_of_the_domains_sessions():
             ),
         ),
     )
-    assert mark(lift, NOW).colour == Colour.GREEN  # logged, never missed
-    assert (
-        mark(
-            LiftSession(
-                id=3, exercise="deadlift", start=start, duration_minutes=60, status="planned"
-            ),
-            NOW,
-        ).why
-        == Why.MISSED
+    assert mark(lift, NOW) == Mark(Colour.GREEN, Why.ON_PLAN, 100)  # logged, never missed
+    unlogged = LiftSession(
+        id=3, exercise="deadlift", start=start, duration_minutes=60, status="planned"
     )
+    assert mark(unlogged, NOW) == Mark(Colour.RED, Why.MISSED, None)
 
 
 def test_share_percent_rounds_down_and_says_nothing_without_sessions():
