@@ -20,6 +20,7 @@ green ones out of them, rounded down (100 % only when every one is green).
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Protocol
 
@@ -229,3 +230,45 @@ def window_start(now: datetime, days: int) -> datetime:
     zone: that day began less than `days` days (and a DST hour) before now. What a query
     reads from."""
     return now - timedelta(days=days + 1)
+
+
+@dataclass(frozen=True)
+class RunVolume:
+    """A week's running volume, planned against done. Planned: every run of the week as the
+    plan had it (skipped and missed ones too; planned durations, and the distance each run
+    carries). Done: the done runs, each by its actual duration where one was given, else its
+    planned one, and its distance."""
+
+    planned_minutes: int = 0
+    done_minutes: int = 0
+    planned_km: Decimal = Decimal(0)
+    done_km: Decimal = Decimal(0)
+
+    @property
+    def planned_hours(self) -> Decimal:
+        return (Decimal(self.planned_minutes) / 60).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
+    def done_hours(self) -> Decimal:
+        return (Decimal(self.done_minutes) / 60).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class VolumeRun:
+    status: str
+    duration_minutes: int
+    actual_duration_minutes: int | None = None
+    distance_km: Decimal | None = None
+
+
+def run_volume(runs: Iterable[VolumeRun]) -> RunVolume:
+    planned_minutes = done_minutes = 0
+    planned_km = done_km = Decimal(0)
+    for run in runs:
+        km = run.distance_km or Decimal(0)
+        planned_minutes += run.duration_minutes
+        planned_km += km
+        if run.status == DONE:
+            done_minutes += run.actual_duration_minutes or run.duration_minutes
+            done_km += km
+    return RunVolume(planned_minutes, done_minutes, planned_km, done_km)

@@ -13,11 +13,14 @@ from plans.domain.compliance import (
     Colour,
     Mark,
     PastSession,
+    RunVolume,
     Share,
+    VolumeRun,
     Why,
     duration_mark,
     judge,
     mark,
+    run_volume,
     share_over,
     shown_percent,
     window_start,
@@ -231,3 +234,17 @@ def test_window_start_reaches_the_first_local_day(zone, days, now):
     first = now.astimezone(tz).date() - timedelta(days=days - 1)
     first_instant = datetime.combine(first, datetime.min.time(), tzinfo=tz).astimezone(UTC)
     assert window_start(now, days) <= first_instant
+
+
+def test_run_volume_planned_against_done():
+    volume = run_volume(
+        [
+            VolumeRun("done", 60, 75, Decimal("12.5")),  # done longer than planned
+            VolumeRun("done", 45, None, Decimal("8")),  # no actual duration: as planned
+            VolumeRun("skipped", 30, None, Decimal("5")),  # planned, not done
+            VolumeRun("planned", 50, None, None),  # missed or to come; no distance
+        ]
+    )
+    assert volume == RunVolume(185, 120, Decimal("25.5"), Decimal("20.5"))
+    assert (volume.planned_hours, volume.done_hours) == (Decimal("3.1"), Decimal("2.0"))
+    assert run_volume([]) == RunVolume()

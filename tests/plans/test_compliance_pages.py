@@ -3,6 +3,7 @@ dashboard's sortable 7- and 28-day percentages (queries held), and the API."""
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -242,3 +243,42 @@ def test_the_athletes_list_carries_the_7_and_28_day_percentages(coach):
         cat.pk: (None, None),
         dan.pk: (None, 50),
     }
+
+
+# ---------------------------------------------------------------------------- progress
+
+
+def test_progress_shows_running_volume_planned_and_done_beside_the_e1rm(coach_client, athlete):
+    monday = MONDAY - timedelta(days=7)  # 2026-W48
+    RunSessionFactory(
+        athlete=athlete,
+        start=local(monday, 7),
+        duration_minutes=60,
+        status="done",
+        actual_duration_minutes=66,
+        distance_km="12.40",
+    )
+    RunSessionFactory(
+        athlete=athlete,
+        start=local(monday, 18),
+        duration_minutes=30,
+        status="skipped",
+        distance_km="5",
+    )
+    lift = LiftSessionFactory(athlete=athlete, start=local(monday + timedelta(days=1), 18))
+    LiftSetFactory(session=lift, order=1, reps=3, load_kg=100, rir=1)
+    response = coach_client.get(reverse("plans:progress", args=[athlete.pk]))
+    assert response.status_code == 200
+    (week,) = [w for w in response.context["progress"].weeks if w.name == "2026-W48"]
+    assert (week.volume.planned_hours, week.volume.done_hours) == (
+        Decimal("1.5"),
+        Decimal("1.1"),
+    )
+    assert (week.volume.planned_km, week.volume.done_km) == (Decimal("17.40"), Decimal("12.40"))
+    html = response.content.decode()
+    chart = html.split('data-chart="volume"')[1].split("</svg>")[0]
+    assert "2026-W48: planned 1.5 h, 17.4 km" in chart
+    assert "2026-W48: done 1.1 h, 12.4 km" in chart
+    assert "2026-W48: e1RM 112.1 kg" in chart  # the deadlift on the same chart
+    row = html.split('<th scope="row">2026-W48</th>')[1].split("</tr>")[0]
+    assert "1.1 / 1.5 h" in row and "12.4 / 17.4 km" in row
