@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TypedDict
 
 from plans.domain import types as domain
-from plans.domain.compliance import Share
+from plans.domain.compliance import Mark, Share, mark
 from plans.domain.rules import RULES
 from plans.selectors import LoadedWeek, RecentCompliance
 from plans.verdicts import AthleteVerdict, Verdict
@@ -167,9 +167,9 @@ def summary(rows: list[DashboardRow]) -> Summary:
     return Summary(states.count("clean"), states.count("warnings"), states.count("errors"))
 
 
-def shown_session(kind: str, row: dict, *, missed: bool) -> dict:
+def shown_session(kind: str, row: dict, *, missed: bool, compliance: Mark | None = None) -> dict:
     """A session's row as the phone's lists show it: with its type, what it is in words, its
-    status in words and whether it is missed."""
+    status in words, whether it is missed and its compliance mark (None: not shown)."""
     label = (
         Exercise(row["exercise"]).label if kind == "lift" else f"{RunKind(row['kind']).label} run"
     )
@@ -179,17 +179,28 @@ def shown_session(kind: str, row: dict, *, missed: bool) -> dict:
         "label": label,
         "status_label": SessionStatus(row["status"]).label,
         "missed": missed,
+        "compliance": compliance,
     }
 
 
 def shown_sessions(loaded: LoadedWeek, *, now: datetime) -> list[dict]:
-    """The week's own sessions in start order, each missed as the domain says at `now`."""
+    """The week's own sessions in start order, each missed and marked as the domain says at
+    `now`."""
     runs = {run.id: run for run in loaded.week.runs}
     lifts = {lift.id: lift for lift in loaded.week.lifts}
     shown = [
-        shown_session("run", row, missed=runs[row["id"]].is_missed(now)) for row in loaded.runs
+        shown_session(
+            "run", row, missed=runs[row["id"]].is_missed(now), compliance=mark(runs[row["id"]], now)
+        )
+        for row in loaded.runs
     ]
     shown += [
-        shown_session("lift", row, missed=lifts[row["id"]].is_missed(now)) for row in loaded.lifts
+        shown_session(
+            "lift",
+            row,
+            missed=lifts[row["id"]].is_missed(now),
+            compliance=mark(lifts[row["id"]], now),
+        )
+        for row in loaded.lifts
     ]
     return sorted(shown, key=lambda session: (session["start"], session["id"]))

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.api.conftest import client_for
+from tests.api.conftest import client_for, publish
 from tests.factories import (
     AthleteFactory,
     CoachFactory,
@@ -282,3 +282,22 @@ def test_progress_shows_running_volume_planned_and_done_beside_the_e1rm(coach_cl
     assert "2026-W48: e1RM 112.1 kg" in chart  # the deadlift on the same chart
     row = html.split('<th scope="row">2026-W48</th>')[1].split("</tr>")[0]
     assert "1.1 / 1.5 h" in row and "12.4 / 17.4 km" in row
+
+
+# ---------------------------------------------------------------------------- the phone
+
+
+def test_the_phones_week_marks_past_sessions(client, athlete):
+    done = run(athlete, MONDAY, 7, status="done", actual=30)  # 50 %: partial
+    missed = run(athlete, MONDAY + timedelta(days=1), 7)
+    ahead = run(athlete, MONDAY + timedelta(days=4), 7)
+    publish(athlete)
+    client.force_login(athlete.user)
+    html = client.get(reverse("workouts:phone_week", args=[WEEK_NAME])).content.decode()
+
+    def item(session):
+        return html.split(f"/me/runs/{session.pk}/")[1].split("</li>")[0]
+
+    assert 'data-compliance="yellow"' in item(done) and "Partial · short, 50 %" in item(done)
+    assert 'data-compliance="red"' in item(missed) and "Off plan · missed" in item(missed)
+    assert "data-compliance" not in item(ahead)
