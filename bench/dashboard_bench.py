@@ -74,6 +74,8 @@ DASHBOARD_KEYS = [
     "this_week_url",
     "sort_name_url",
     "sort_severity_url",
+    "sort_7d_url",
+    "sort_28d_url",
     "errors_url",
     "all_url",
     "sort",
