@@ -181,7 +181,7 @@ def _volume_chart(points: list[WeekPoint]) -> VolumeChart:
     plot_height = HEIGHT - TOP - BOTTOM
     step = (WIDTH - LEFT - RIGHT_AXIS) / len(points)
     most = max([Decimal(0), *(max(p.volume.planned_hours, p.volume.done_hours) for p in points)])
-    tick_values = nice_ticks(Decimal(0), most) if most else [Decimal(0), Decimal(1)]
+    tick_values = nice_ticks(Decimal(0), most or Decimal(1))
     high = float(tick_values[-1])
 
     def bar(i: int, point: WeekPoint, hours: Decimal, km: Decimal, offset: float, what: str):

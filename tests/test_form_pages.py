@@ -207,8 +207,11 @@ def test_the_progress_charts_count_in_nice_steps(coach_client, athlete):
         lift = phone_data.deadlift(athlete, start=timezone.now() - timedelta(weeks=weeks_ago))
         lift.sets.filter(is_warmup=False).update(reps=3, load_kg=Decimal(load), rir=1)
     html = coach_client.get(reverse("plans:progress", args=[athlete.pk])).content.decode()
-    e1rm_svg, compliance_svg = re.findall(r"<svg.*?</svg>", html, re.S)
-    for svg in (e1rm_svg, compliance_svg):
+    volume_svg, e1rm_svg, compliance_svg = re.findall(r"<svg.*?</svg>", html, re.S)
+    # The volume chart's two axes: running hours on the left, the e1RM's kg on the right.
+    hours_svg = "".join(re.findall(r'<text[^>]*data-tick="hours"[^>]*>[^<]+</text>', volume_svg))
+    kg_svg = "".join(re.findall(r'<text[^>]*data-tick="kg"[^>]*>[^<]+</text>', volume_svg))
+    for svg in (e1rm_svg, compliance_svg, hours_svg.replace(" h<", "<"), kg_svg):
         ticks = [Decimal(t) for t in re.findall(r"<text[^>]*data-tick[^>]*>([^<]+)</text>", svg)]
         assert 3 <= len(ticks) <= 7, ticks
         steps = {later - earlier for earlier, later in zip(ticks, ticks[1:], strict=False)}
