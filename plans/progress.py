@@ -184,7 +184,7 @@ def _volume_chart(points: list[WeekPoint]) -> VolumeChart:
     tick_values = nice_ticks(Decimal(0), most or Decimal(1))
     high = float(tick_values[-1])
 
-    def bar(i: int, point: WeekPoint, hours: Decimal, km: Decimal, offset: float, what: str):
+    def bar(i: int, point: WeekPoint, hours: Decimal, km: Decimal, offset: float, what: str) -> Bar:
         height = plot_height * float(hours) / high
         return Bar(
             x=LEFT + step * i + step * offset,
