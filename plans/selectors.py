@@ -14,13 +14,16 @@ sessions and sets from them. A change to what the rules read is made here, once;
 dashboard's RULES_VERSION (plans/verdicts.py) hashes this file.
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.core.cache import cache
 from django.db.models import BooleanField, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Value
 
 from athletes.models import Athlete, Coach
@@ -468,6 +471,8 @@ class RecentCompliance:
 
     short: compliance.Share
     long: compliance.Share
+    # Until when the clock alone leaves both as they are (compliance.shares_hold_until).
+    holds_until: datetime
 
 
 _PAST_COLUMNS = ("athlete_id", "start", "duration_minutes", "status", "actual_duration_minutes")
@@ -487,26 +492,68 @@ def recent_compliance(time_zones: Mapping[int, str], now: datetime) -> dict[int,
         RunSession.objects.filter(athlete_id__in=ids, start__gte=since, start__lt=until)
         .annotate(logged=Value(False, output_field=BooleanField()))
         .order_by()  # a compound statement's parts may not be ordered
-        .values(*_PAST_COLUMNS, "logged")
+        .values_list(*_PAST_COLUMNS, "logged")
     )
     logged_set = LiftSet.objects.filter(session=OuterRef("pk"), reps__isnull=False)
     lifts = (
         LiftSession.objects.filter(athlete_id__in=ids, start__gte=since, start__lt=until)
         .annotate(logged=Exists(logged_set))
         .order_by()
-        .values(*_PAST_COLUMNS, "logged")
+        .values_list(*_PAST_COLUMNS, "logged")
     )
     sessions: dict[int, list[compliance.PastSession]] = defaultdict(list)
-    for row in runs.union(lifts, all=True):
-        pk = row.pop("athlete_id")
-        sessions[pk].append(compliance.PastSession(**row))
+    for pk, *values in runs.union(lifts, all=True):
+        sessions[pk].append(compliance.PastSession(*values))
+    windows = (compliance.SHORT_WINDOW_DAYS, compliance.LONG_WINDOW_DAYS)
     result = {}
     for pk, zone in time_zones.items():
         tz = ZoneInfo(zone)
-        result[pk] = RecentCompliance(
-            *(
-                compliance.share_over(sessions[pk], now=now, time_zone=tz, days=days)
-                for days in (compliance.SHORT_WINDOW_DAYS, compliance.LONG_WINDOW_DAYS)
-            )
+        short, long = compliance.shares_over(sessions[pk], now=now, time_zone=tz, windows=windows)
+        until = compliance.shares_hold_until(sessions[pk], now=now, time_zone=tz)
+        result[pk] = RecentCompliance(short, long, until)
+    return result
+
+
+# The cached answers name the code that computed them (the domain's bands and this module).
+_COMPLIANCE_CODE = hashlib.sha256(
+    Path(compliance.__file__).read_bytes() + Path(__file__).read_bytes()
+).hexdigest()[:12]
+
+
+def _compliance_key(pk: int, zone: str, revision: int) -> str:
+    return f"compliance:{_COMPLIANCE_CODE}:{pk}:{revision}:{zone}"
+
+
+def cached_recent_compliance(
+    athletes: Mapping[int, tuple[str, int | None]], now: datetime
+) -> dict[int, RecentCompliance]:
+    """recent_compliance for athletes named with their time zone and revision (the dashboard
+    reads both with its roster), from the cache where an answer computed at the same revision
+    still holds at `now` (before its holds_until: the clock's horizon), else computed (one
+    query for all the others) and cached. An athlete's revision moves on every change to their
+    sessions, sets or settings (plans/migrations/0003), so a cached answer is never stale by a
+    change; the horizon keeps it from going stale by the clock."""
+    keys = {
+        pk: _compliance_key(pk, zone, revision)
+        for pk, (zone, revision) in athletes.items()
+        if revision is not None
+    }
+    found = cache.get_many(list(keys.values())) if keys else {}
+    result: dict[int, RecentCompliance] = {}
+    for pk, key in keys.items():
+        answer = found.get(key)
+        if answer is not None and now < answer.holds_until:
+            result[pk] = answer
+    missing = {pk: zone for pk, (zone, _) in athletes.items() if pk not in result}
+    if missing:
+        fresh = recent_compliance(missing, now)
+        result.update(fresh)
+        cache.set_many(
+            {keys[pk]: answer for pk, answer in fresh.items() if pk in keys},
+            COMPLIANCE_CACHE_SECONDS,
         )
     return result
+
+
+# A day at most: the horizon is never further than the next local midnight.
+COMPLIANCE_CACHE_SECONDS = 24 * 60 * 60

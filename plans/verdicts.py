@@ -72,6 +72,7 @@ class AthleteVerdict:
     time_zone: str
     plan_status: str  # "Draft", "Published" or "No plan"
     verdict: Verdict
+    revision: int | None = None  # the athlete's, as read with the roster
 
 
 def judged(report: services.WeekReport) -> Verdict:
@@ -127,6 +128,7 @@ def roster_verdicts(
             time_zone=row["time_zone"],
             plan_status=PlanStatus(row["plan_status"]).label if row["plan_status"] else "No plan",
             verdict=current[row["pk"]],
+            revision=row["current_revision"],
         )
         for row in rows
     ]

@@ -73,8 +73,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
     judged = verdicts.roster_verdicts(coach=coach, week=monday)
     now = services.clock()
-    # Compliance looks back from now, whichever week is shown: one query for the roster.
-    recent = selectors.recent_compliance({v.athlete_id: v.time_zone for v in judged}, now)
+    # Compliance looks back from now, whichever week is shown: cached per athlete while their
+    # revision and the clock's horizon hold, else one query for the roster.
+    recent = selectors.cached_recent_compliance(
+        {v.athlete_id: (v.time_zone, v.revision) for v in judged}, now
+    )
     rows = presentation.sort_rows(
         [presentation.dashboard_row(v, now=now, recent=recent.get(v.athlete_id)) for v in judged],
         sort,

@@ -17,9 +17,9 @@ and the N − 1 days before, in the athlete's time zone) and have a colour: its 
 green ones out of them, rounded down (100 % only when every one is green).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Protocol
@@ -214,15 +214,48 @@ class Share:
 
 def share_over(sessions: Iterable[Judged], *, now: datetime, time_zone: tzinfo, days: int) -> Share:
     """The marks of the sessions starting on the last `days` local days (today included)."""
-    if days < 1:
+    return shares_over(sessions, now=now, time_zone=time_zone, windows=(days,))[0]
+
+
+_COLOUR_INDEX = {Colour.GREEN: 0, Colour.YELLOW: 1, Colour.RED: 2}
+
+
+def shares_over(
+    sessions: Iterable[Judged], *, now: datetime, time_zone: tzinfo, windows: Sequence[int]
+) -> tuple[Share, ...]:
+    """share_over for each window (in days), in one pass: each session's local day and mark are
+    found once (the dashboard's 28 days of a whole roster go through here)."""
+    if not windows or min(windows) < 1:
         raise ValueError("A window is at least one day.")
     today = now.astimezone(time_zone).date()
-    first = today - timedelta(days=days - 1)
-    return Share.of(
-        mark(session, now)
-        for session in sessions
-        if first <= session.start.astimezone(time_zone).date() <= today
-    )
+    firsts = [today - timedelta(days=days - 1) for days in windows]
+    earliest = min(firsts)
+    counts = [[0, 0, 0] for _ in windows]
+    for session in sessions:
+        day = session.start.astimezone(time_zone).date()
+        if not earliest <= day <= today:
+            continue
+        found = mark(session, now)
+        if found is None:
+            continue
+        colour = _COLOUR_INDEX[found.colour]
+        for count, first in zip(counts, firsts, strict=True):
+            if day >= first:
+                count[colour] += 1
+    return tuple(Share(*count) for count in counts)
+
+
+def shares_hold_until(sessions: Iterable[Judged], *, now: datetime, time_zone: tzinfo) -> datetime:
+    """The first instant at or after which shares_over of these sessions may change by the
+    clock alone: the next local midnight (the windows move on a day) or an open session's
+    planned end (it turns red, missed), whichever is first. Before it, an answer computed at
+    `now` still holds while the sessions stay as they are."""
+    tomorrow = now.astimezone(time_zone).date() + timedelta(days=1)
+    until = datetime.combine(tomorrow, datetime.min.time(), tzinfo=time_zone).astimezone(UTC)
+    for session in sessions:
+        if session.status == PLANNED and not _logged(session) and session.planned_end >= now:
+            until = min(until, session.planned_end.astimezone(UTC))
+    return until
 
 
 def window_start(now: datetime, days: int) -> datetime:

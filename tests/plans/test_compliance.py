@@ -22,6 +22,7 @@ from plans.domain.compliance import (
     mark,
     run_volume,
     share_over,
+    shares_hold_until,
     shown_percent,
     window_start,
 )
@@ -248,3 +249,20 @@ def test_run_volume_planned_against_done():
     assert volume == RunVolume(185, 120, Decimal("25.5"), Decimal("20.5"))
     assert (volume.planned_hours, volume.done_hours) == (Decimal("3.1"), Decimal("2.0"))
     assert run_volume([]) == RunVolume()
+
+
+def test_shares_hold_until_the_next_open_end_or_local_midnight():
+    now = datetime(2026, 12, 2, 11, 40, tzinfo=UTC)  # 12:40 in Berlin
+    midnight = datetime(2026, 12, 2, 23, 0, tzinfo=UTC)  # Thursday 00:00 in Berlin
+    done = PastSession(now - timedelta(hours=2), 60, "done")
+    open_later = PastSession(now + timedelta(hours=1), 60, "planned")  # ends 13:40 UTC
+    logged = PastSession(now, 60, "planned", logged=True)  # no end to wait for
+    ended = PastSession(now - timedelta(hours=2), 60, "planned")  # already missed
+    assert shares_hold_until([done, logged, ended], now=now, time_zone=BERLIN) == midnight
+    assert shares_hold_until([done, open_later], now=now, time_zone=BERLIN) == now + timedelta(
+        hours=2
+    )
+    # An open session ending exactly now is not yet missed: the answer holds until then.
+    at_now = PastSession(now - timedelta(minutes=60), 60, "planned")
+    assert shares_hold_until([at_now], now=now, time_zone=BERLIN) == now
+    assert shares_hold_until([], now=now, time_zone=UTC) == datetime(2026, 12, 3, tzinfo=UTC)

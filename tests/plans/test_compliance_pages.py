@@ -177,12 +177,41 @@ def test_the_dashboards_compliance_costs_one_query_whatever_the_roster(
         LiftSetFactory(session=lift, order=1, reps=3, load_kg=100, rir=1)
     client.force_login(coach.user)
     url = reverse("plans:dashboard")
-    client.get(url, {"week": WEEK_NAME})  # judges and stores the week's verdicts
-    # the session, the user with their coach, the roster with its stored verdicts, and the
-    # runs and lifts of the last 28 days (one UNION)
-    with django_assert_num_queries(4):
+    # The first visit judges and stores the week's verdicts, and reads the runs and lifts of
+    # the last 28 days (one UNION) for every athlete's compliance, which it caches.
+    with django_assert_num_queries(12):
+        client.get(url, {"week": WEEK_NAME})
+    # Then: the session, the user with their coach, the roster with its stored verdicts; the
+    # compliance from the cache.
+    with django_assert_num_queries(3):
         rows = client.get(url, {"week": WEEK_NAME}).context["rows"]
     assert {(r["compliance_7d"], r["compliance_28d"]) for r in rows} == {(100, 100)}
+
+
+def test_the_cached_compliance_follows_every_change_and_the_clock(client, coach, athlete):
+    client.force_login(coach.user)
+    url = reverse("plans:dashboard")
+
+    def seven_days():
+        (row,) = client.get(url, {"week": WEEK_NAME}).context["rows"]
+        return row["compliance_7d"], row["compliance_7d_label"]
+
+    done = run(athlete, days_ago(1), 7, status="done")
+    later = run(athlete, days_ago(0), 12, minutes=30)  # ends 12:30 Berlin, half an hour on
+    assert seven_days() == (100, "1 of 1 on plan")
+    done.actual_duration_minutes = 20  # a change: the athlete's revision moves
+    done.save()
+    assert seven_days() == (0, "0 of 1 on plan")
+    # The clock alone: at 12:30 the run is not yet missed, a minute later it is.
+    with time_machine.travel(NOW + timedelta(minutes=30), tick=False):
+        assert seven_days() == (0, "0 of 1 on plan")
+    with time_machine.travel(NOW + timedelta(minutes=31), tick=False):
+        assert seven_days() == (0, "0 of 2 on plan")
+    # And a day on, the window moves: eight days back from next Wednesday's noon, the first
+    # run has left the 7 days.
+    with time_machine.travel(NOW + timedelta(days=6), tick=False):
+        assert seven_days() == (0, "0 of 1 on plan")
+    assert later.pk
 
 
 # ---------------------------------------------------------------------------- weeks ahead

@@ -154,8 +154,9 @@ def test_the_dashboard_counts_missed_at_read_time(
     stored = WeekVerdict.objects.get(athlete=athlete).verdict
     assert "missed" not in stored and len(stored["open_ends"]) == 3
     # Two minutes later the tempo run is over too: counted from the stored verdict, not judged
-    # again (the session, the user with their coach, the roster with its verdicts, and the
-    # sessions of the last 28 days for the compliance columns).
+    # again (the session, the user with their coach, the roster with its verdicts), and the
+    # sessions of the last 28 days for the compliance columns: the tempo run's end was the
+    # cached compliance's horizon, so it is read again.
     with time_machine.travel(NOW + 2 * MINUTE, tick=False), django_assert_num_queries(4):
         response = client.get(url, query)
     (row,) = response.context["rows"]
