@@ -61,3 +61,9 @@ def uploaded_run_files(
         UploadedRunFile(name=upload.name or "(no name)", content=upload.read())
         for upload in request.FILES.getlist(field)
     ]
+
+
+def upload_limit_message() -> str:
+    limit = settings.RUN_UPLOAD_MAX_BYTES
+    size = f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
+    return f"One upload may hold at most {size}; send fewer files at once."

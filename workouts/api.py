@@ -29,7 +29,7 @@ from athletes.access import (
 from athletes.transactions import atomic_with_retry
 from plans.services import clock
 from web.api import PayloadTooLarge, forbid
-from web.uploads import upload_too_large, uploaded_run_files
+from web.uploads import upload_limit_message, upload_too_large, uploaded_run_files
 from workouts.models import (
     LiftSession,
     LiftSet,
@@ -225,7 +225,6 @@ class RunFilesView(APIView):
         responses={
             201: RunFileUploadResultSerializer,
             200: RunFileUploadResultSerializer,
-            400: RunFileUploadResultSerializer,
         },
         tags=["run-files"],
     )
@@ -235,15 +234,15 @@ class RunFilesView(APIView):
         done easy run), ignored (the same file or the same start imported before) or rejected
         (not a run file, truncated, empty, no timestamps, not a run, too large), with a
         message naming it. 201 when any file was imported, 200 when every file was a
-        duplicate, 400 when none was imported and some file was bad; every answer lists each
-        file's result, in the order sent."""
+        duplicate, 400 when none was imported and some file was bad (the same body), or no file
+        was sent (`{"files": [...]}`); 413 when the upload is over RUN_UPLOAD_MAX_BYTES, 415
+        when it is not multipart. Every answer with results lists each file's, in the order
+        sent."""
         athlete = get_visible_athlete(request.user, pk)
         if not may_upload_run_files(request.user, athlete):
             forbid("Only the athlete and their coach upload the athlete's runs.")
         if upload_too_large(request):
-            raise PayloadTooLarge(
-                f"One upload may hold at most {settings.RUN_UPLOAD_MAX_BYTES // (1024 * 1024)} MB."
-            )
+            raise PayloadTooLarge(upload_limit_message())
         try:
             files = uploaded_run_files(request)
         except SuspiciousOperation as error:

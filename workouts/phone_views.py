@@ -55,7 +55,7 @@ from plans.domain.weeks import (
 from plans.presentation import shown_session, shown_sessions
 from plans.progress import WEEKS, progress_of
 from plans.selectors import to_domain_lift
-from web.uploads import upload_too_large, uploaded_run_files
+from web.uploads import upload_limit_message, upload_too_large, uploaded_run_files
 from workouts.models import LiftSession, LiftSet, RunSession, SessionStatus
 from workouts.plates import plates_per_side
 from workouts.run_imports import FileResult, import_run_files
@@ -483,8 +483,7 @@ def upload_runs(request: HttpRequest) -> HttpResponse:
 
 def _import_uploaded(request: HttpRequest, athlete: Athlete) -> tuple[list[FileResult], str]:
     if upload_too_large(request):
-        limit = settings.RUN_UPLOAD_MAX_BYTES // (1024 * 1024)
-        return [], f"One upload may hold at most {limit} MB; send fewer files at once."
+        return [], upload_limit_message()
     files = uploaded_run_files(request)
     if not files:
         return [], "Choose at least one run file."

@@ -21,7 +21,7 @@ from plans.domain.errors import ServiceError
 from plans.domain.format import local_time_label
 from plans.domain.weeks import Week
 from plans.services import clock
-from web.uploads import upload_too_large, uploaded_run_files
+from web.uploads import upload_limit_message, upload_too_large, uploaded_run_files
 from workouts.forms import LiftSessionForm, LiftSetFormSet, MoveForm, RunSessionForm
 from workouts.models import Exercise, LiftSession, RunSession
 from workouts.moves import Moved, Undo, move_session, session_key
@@ -269,8 +269,7 @@ def run_files(request: HttpRequest, pk: int, week: Week) -> HttpResponse:
     error = ""
     if request.method == "POST":
         if upload_too_large(request):
-            limit = settings.RUN_UPLOAD_MAX_BYTES // (1024 * 1024)
-            error = f"One upload may hold at most {limit} MB; send fewer files at once."
+            error = upload_limit_message()
         else:
             try:
                 files = uploaded_run_files(request)
