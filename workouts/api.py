@@ -262,6 +262,7 @@ class RunFilesView(APIView):
             },
             context=self.get_serializer_context(),
         ).data
+        code: int
         if counts[ImportStatus.IMPORTED]:
             code = status.HTTP_201_CREATED
         elif counts[ImportStatus.REJECTED]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 import gpxpy
 import gpxpy.gpx
@@ -98,7 +98,7 @@ def read_run_file(
                 record = _read_tcx(content)
     except _Unreadable as error:
         raise RunFileError(filename, str(error)) from None
-    except Exception:  # noqa: BLE001: the libraries raise anything on broken input
+    except Exception:  # noqa: BLE001 - the libraries raise anything on broken input
         raise RunFileError(
             filename, f"the {kind.upper()} file is truncated or damaged and cannot be read."
         ) from None
@@ -131,10 +131,8 @@ def _xml_root_name(content: bytes) -> str | None:
     head = content.lstrip()[:4096]
     if not head.startswith((b"<", b"\xef\xbb\xbf<")):
         return None
-    parser = ET.XMLPullParser(events=("start",))
     try:
-        parser.feed(head)
-        for _event, element in parser.read_events():
+        for _event, element in ET.iterparse(io.BytesIO(head), events=("start",)):
             return str(element.tag).rsplit("}", 1)[-1]
     except ET.ParseError:
         return None
@@ -205,7 +203,7 @@ def _read_fit(content: bytes) -> RunRecord:
         raise _Unreadable(
             f"the FIT file is a {file_ids[0].get('type')!s}, not a recorded activity."
         )
-    sessions: list[dict[str, Any]] = messages.get("session_mesgs", [])
+    sessions = cast(list[dict[str, Any]], messages.get("session_mesgs", []))
     sports = [s.get("sport") for s in sessions] + [
         s.get("sport") for s in messages.get("sport_mesgs", [])
     ]
@@ -242,7 +240,7 @@ def _mean(values: Any) -> float | None:
 
 def _read_gpx(content: bytes) -> RunRecord:
     gpx = gpxpy.parse(io.BytesIO(content).read().decode("utf-8-sig"))
-    types = {t.type.strip().lower() for t in gpx.tracks if t.type and t.type.strip()}
+    types = {kind for track in gpx.tracks if (kind := (track.type or "").strip().lower())}
     for kind in sorted(types):
         if kind not in GPX_RUN_TYPES:
             raise _not_a_run(kind)
@@ -300,7 +298,7 @@ def _read_tcx(content: bytes) -> RunRecord:
     if start is None:
         return _record(RunFileFormat.TCX, None, None, None, None, sport.lower())
     # Every trackpoint, with or without a position (a treadmill run has none).
-    exercise = TCXReader().read(io.BytesIO(content), only_gps=False)  # type: ignore[arg-type]
+    exercise = TCXReader().read(io.BytesIO(content), only_gps=False)
     distance = exercise.distance if exercise.distance else None
     return _record(RunFileFormat.TCX, start, end, distance, exercise.hr_avg, sport.lower())
 

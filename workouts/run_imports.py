@@ -163,7 +163,7 @@ def _store(athlete: Athlete, files: Sequence[_Parsed], now: datetime) -> dict[in
     RunFile.objects.bulk_create(
         RunFile(
             athlete=athlete,
-            run=run,
+            run=made,
             sha256=file.sha256,
             filename=file.upload.name[:255],
             size_bytes=len(file.upload.content),
@@ -176,27 +176,27 @@ def _store(athlete: Athlete, files: Sequence[_Parsed], now: datetime) -> dict[in
             imported_at=now,
         )
         for file in files
-        if (run := done_runs.get(file.key) or new_runs.get(file.key)) is not None
+        if (made := done_runs.get(file.key) or new_runs.get(file.key)) is not None
     )
     for file in files:
         record, name = file.record, file.upload.name
         what = f"done {_local(record.start, athlete)}, {record.elapsed_minutes} min" + (
             f", {record.distance_km} km" if record.distance_km is not None else ""
         )
-        if run := done_runs.get(file.key):
+        if matched := done_runs.get(file.key):
             results[file.key] = FileResult(
                 name,
                 ImportStatus.IMPORTED,
-                f"{name}: the {run.get_kind_display().lower()} run planned for "
-                f"{_local(run.start, athlete)}, {what}.",
-                run=run,
+                f"{name}: the {matched.get_kind_display().lower()} run planned for "
+                f"{_local(matched.start, athlete)}, {what}.",
+                run=matched,
             )
-        elif run := new_runs.get(file.key):
+        elif created := new_runs.get(file.key):
             results[file.key] = FileResult(
                 name,
                 ImportStatus.IMPORTED,
                 f"{name}: no planned run left that day; a new easy run, {what}.",
-                run=run,
+                run=created,
                 unplanned=True,
             )
     return results

@@ -62,7 +62,7 @@ def test_the_answer_lists_each_files_result_in_order(world, django_assert_max_nu
         "actual_start": "2026-11-02T07:00:00+00:00",
         "actual_duration_minutes": 30,
         "notes": "",
-        "distance_km": float(run.distance_km),
+        "distance_km": float(run.distance_km or 0),
         "missed": False,
     }
     assert again == {

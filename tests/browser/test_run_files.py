@@ -7,15 +7,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from playwright.sync_api import expect
+from playwright.sync_api import FilePayload, expect
 
 from plans.models import PlanStatus, WeeklyPlan
 from tests.browser.test_phone import (
+    PHONE,
     assert_fits_360,
     assert_no_serious_axe_violations,
     assert_tap_targets,
     log_in,
-    phone,  # noqa: F401: the 360 px touch context, a fixture
 )
 from tests.factories import AthleteFactory, RunSessionFactory
 from tests.workouts.run_file_factory import fit_file
@@ -33,6 +33,14 @@ def berlin(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 @pytest.fixture
+def phone(browser, live_server, transactional_db):
+    context = browser.new_context(base_url=live_server.url, **PHONE)
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
 def clock():
     with time_machine.travel(NOW, tick=True):
         yield
@@ -46,9 +54,7 @@ def test_the_athlete_uploads_fit_files_and_sees_the_runs_done(
         athlete=athlete, kind=RunKind.INTERVAL, start=berlin(1, 7), duration_minutes=50
     )
     easy = RunSessionFactory(athlete=athlete, kind=RunKind.EASY, start=berlin(3, 7))
-    WeeklyPlan.objects.filter(athlete=athlete).update(
-        status=PlanStatus.PUBLISHED, published_at=NOW
-    )
+    WeeklyPlan.objects.filter(athlete=athlete).update(status=PlanStatus.PUBLISHED, published_at=NOW)
     page = log_in(phone, athlete)
     page.get_by_role("link", name="Upload runs from your watch").tap()
     expect(page.get_by_role("heading", name="Upload runs")).to_be_visible()
@@ -58,17 +64,17 @@ def test_the_athlete_uploads_fit_files_and_sees_the_runs_done(
 
     page.get_by_label("Run files").set_input_files(
         [
-            {
-                "name": "tuesday.fit",
-                "mimeType": "application/octet-stream",
-                "buffer": fit_file(berlin(1, 18, 5), minutes=52),
-            },
-            {
-                "name": "thursday.fit",
-                "mimeType": "application/octet-stream",
-                "buffer": fit_file(berlin(3, 7, 20), minutes=41, distance_m=7300),
-            },
-            {"name": "photo.fit", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n"},
+            FilePayload(
+                name="tuesday.fit",
+                mimeType="application/octet-stream",
+                buffer=fit_file(berlin(1, 18, 5), minutes=52),
+            ),
+            FilePayload(
+                name="thursday.fit",
+                mimeType="application/octet-stream",
+                buffer=fit_file(berlin(3, 7, 20), minutes=41, distance_m=7300),
+            ),
+            FilePayload(name="photo.fit", mimeType="image/png", buffer=b"\x89PNG\r\n\x1a\n"),
         ]
     )
     page.get_by_role("button", name="Upload").tap()

@@ -34,14 +34,14 @@ def fit_file(
     end = start + timedelta(minutes=minutes)
     for i in range(records):
         moment = start + (end - start) * i / max(1, records - 1)
-        record = {"timestamp": moment}
+        record: dict[str, object] = {"timestamp": moment}
         if heart_rate is not None:
             record["heart_rate"] = heart_rate
         if distance_m is not None:
             record["distance"] = distance_m * i / max(1, records - 1)
         encoder.on_mesg(MESG_NUM["RECORD"], record)
     if with_session:
-        session = {
+        session: dict[str, object] = {
             "timestamp": end,
             "start_time": start,
             "total_elapsed_time": minutes * 60,

@@ -50,6 +50,7 @@ def test_a_gpx_file_gives_its_time_bounds_distance_and_heart_rate():
     assert record.format == RunFileFormat.GPX
     assert (record.start, record.elapsed) == (START, timedelta(minutes=40))
     # Two steps of 0.01° of latitude: 2.22 km.
+    assert record.distance_km is not None
     assert Decimal("2.20") <= record.distance_km <= Decimal("2.25")
     assert record.avg_heart_rate == 150
     assert record.sport == "running"

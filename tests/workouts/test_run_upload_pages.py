@@ -57,7 +57,9 @@ def planned(athlete):
 
 def test_the_phone_form_takes_several_run_files_without_javascript(athlete_client):
     html = athlete_client.get(PHONE).content.decode()
-    form = re.search(r"<form[^>]*multipart[^>]*>", html).group(0)
+    found = re.search(r"<form[^>]*multipart[^>]*>", html)
+    assert found is not None
+    form = found.group(0)
     assert 'method="post"' in form and 'enctype="multipart/form-data"' in form
     assert re.search(
         r'<input id="files" name="files" type="file" multiple accept=".fit,.gpx,.tcx"', html
