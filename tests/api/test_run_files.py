@@ -5,9 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, assume, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -172,7 +173,11 @@ def test_a_hundred_files_in_one_call(world):
     name=st.text(max_size=40),
 )
 def test_fuzzed_files_never_fail_the_request(world, content, name):
-    response = post(world, [upload(name or "x", content)])
+    try:
+        sent = upload(name, content)
+    except SuspiciousFileOperation:
+        assume(False)  # a name the test client itself refuses to send ("", ".", "a/")
+    response = post(world, [sent])
     assert response.status_code in (200, 201, 400), response.content
     body = response.json()
     if "results" in body:
