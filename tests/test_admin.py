@@ -53,7 +53,7 @@ def test_a_lift_session_shows_its_sets_inline(admin_client):
 
 
 def test_run_files_are_listed_read_only(admin_client):
-    athlete = Athlete.objects.first()
+    athlete = Athlete.objects.get(user__username="ben")
     start = datetime(2026, 11, 2, 7, tzinfo=UTC)
     import_run_files(
         athlete=athlete,
