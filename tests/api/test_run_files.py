@@ -65,6 +65,8 @@ def test_the_answer_lists_each_files_result_in_order(world, django_assert_max_nu
         "notes": "",
         "distance_km": float(run.distance_km or 0),
         "missed": False,
+        # Done as long as its (imported) planned duration: on plan.
+        "compliance": {"colour": "green", "reason": "on_plan", "percent": 100},
     }
     assert again == {
         "filename": "again.gpx",
