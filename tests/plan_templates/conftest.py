@@ -20,14 +20,34 @@ FOUR_WEEKS = {
             "deadlift_sets": 4 if number == 3 else 3,
             "deadlift_reps": 4 if number == 3 else 3,
             "runs": [
-                {"weekday": 0, "start_time": "07:00", "kind": "easy", "duration_minutes": 45,
-                 "distance_km": "8"},
-                {"weekday": 1, "start_time": "18:00", "kind": "interval",
-                 "duration_minutes": 60, "distance_km": "10.5"},
-                {"weekday": 3, "start_time": "07:00", "kind": "easy", "duration_minutes": 45,
-                 "distance_km": None},
-                {"weekday": 6, "start_time": "09:00", "kind": "long", "duration_minutes": 120,
-                 "distance_km": "24"},
+                {
+                    "weekday": 0,
+                    "start_time": "07:00",
+                    "kind": "easy",
+                    "duration_minutes": 45,
+                    "distance_km": "8",
+                },
+                {
+                    "weekday": 1,
+                    "start_time": "18:00",
+                    "kind": "interval",
+                    "duration_minutes": 60,
+                    "distance_km": "10.5",
+                },
+                {
+                    "weekday": 3,
+                    "start_time": "07:00",
+                    "kind": "easy",
+                    "duration_minutes": 45,
+                    "distance_km": None,
+                },
+                {
+                    "weekday": 6,
+                    "start_time": "09:00",
+                    "kind": "long",
+                    "duration_minutes": 120,
+                    "distance_km": "24",
+                },
             ],
         }
         for number in (1, 2, 3, 4)
