@@ -61,6 +61,11 @@ def counts() -> tuple[int, ...]:
     )
 
 
+def applied(outcome: services.AthleteOutcome) -> TemplateApplication:
+    assert outcome.application_id is not None, outcome.message
+    return TemplateApplication.objects.get(pk=outcome.application_id)
+
+
 def document(**changes):
     data = copy.deepcopy(FOUR_WEEKS)
     data.update(changes)
@@ -309,7 +314,8 @@ def test_preview_shows_each_athletes_weeks_in_their_own_zone_and_writes_nothing(
             assert deadlift.local_start.weekday() == 1
             assert deadlift.local_start.time() <= time(11)
             assert week.violations == ()
-        assert (deadlifts[2].sets, deadlifts[2].reps) == (4, 4)
+        third = deadlifts[2]
+        assert third is not None and (third.sets, third.reps) == (4, 4)
         assert [v.code for v in item.weeks[3].violations] == ["deadlift.missing"]
 
 
@@ -338,7 +344,8 @@ def test_preview_in_the_middle_of_the_week_reports_the_past(template, trio):
     assert [r.spec.weekday for r in week1.created] == [3, 6]
     # Tuesday's interval run is not created, so the week has no hard day: the deadlift goes
     # to the earliest free time still ahead.
-    assert week1.deadlift is not None and week1.deadlift.start > wednesday
+    assert week1.deadlift is not None and week1.deadlift.start is not None
+    assert week1.deadlift.start > wednesday
     assert week1.violations == ()
 
 
@@ -391,7 +398,7 @@ def test_apply_creates_the_runs_and_each_weeks_deadlift(template, trio):
     assert calls[-1] == (3, 3) and all(total == 3 for _, total in calls)
     for outcome, athlete in zip(outcomes, trio, strict=True):
         tz = athlete.tz
-        application = TemplateApplication.objects.get(pk=outcome.application_id)
+        application = applied(outcome)
         assert (application.athlete, application.start_week) == (athlete, START)
         runs = RunSession.objects.filter(athlete=athlete).order_by("start")
         assert runs.count() == 16 == outcome.runs_created
@@ -413,7 +420,7 @@ def test_apply_creates_the_runs_and_each_weeks_deadlift(template, trio):
             assert lift.exercise == Exercise.DEADLIFT
             assert lift.start.astimezone(tz).weekday() == 1  # the hard day
             working = lift.sets.filter(is_warmup=False)
-            assert (working.count(), working.first().target_reps) == shape
+            assert (working.count(), working[0].target_reps) == shape
             assert lift.sets.filter(is_warmup=True).count() == 3
         # Every run and lift sits in the plan of its local week; the four plans are drafts.
         plans = WeeklyPlan.objects.filter(athlete=athlete).order_by("week_start")
@@ -478,8 +485,8 @@ def test_apply_prescribes_from_each_athletes_history(template, coach):
     for order in (1, 2, 3):
         LiftSetFactory(session=logged, order=order, reps=3, load_kg=Decimal("140"), rir=1)
     services.apply(template, targets([athlete]), now=NOW)
-    lift = LiftSession.objects.filter(athlete=athlete, start__gt=NOW).order_by("start").first()
-    working = lift.sets.filter(is_warmup=False).first()
+    lift = LiftSession.objects.filter(athlete=athlete, start__gt=NOW).order_by("start")[0]
+    working = lift.sets.filter(is_warmup=False)[0]
     # 3 reps at RIR 1, as logged: the same load back.
     assert working.target_load_kg == Decimal("140")
 
@@ -507,7 +514,7 @@ def test_apply_publishes_at_once_the_weeks_whose_rollout_has_come(template, trio
     plans = dict(WeeklyPlan.objects.filter(athlete=athlete).values_list("week_start", "status"))
     assert plans[START] == PlanStatus.PUBLISHED
     assert {plans[START + timedelta(weeks=n)] for n in (1, 2, 3)} == {PlanStatus.DRAFT}
-    application = TemplateApplication.objects.get(pk=outcome.application_id)
+    application = applied(outcome)
     assert application.publish_days_before == 2
 
 
@@ -532,7 +539,7 @@ def test_undo_removes_what_the_application_created(template, coach):
     athlete = AthleteFactory(coach=coach)
     own_run = RunSessionFactory(athlete=athlete, start=datetime(2026, 12, 9, 12, tzinfo=UTC))
     (outcome,) = services.apply(template, targets([athlete]), now=NOW)
-    application = TemplateApplication.objects.get(pk=outcome.application_id)
+    application = applied(outcome)
     undone = services.undo(application, now=NOW)
     assert (undone.runs_deleted, undone.lifts_deleted) == (16, 3)
     assert list(RunSession.objects.filter(athlete=athlete)) == [own_run]
@@ -548,19 +555,19 @@ def test_undo_keeps_a_moved_deadlift(template, coach):
     athlete = AthleteFactory(coach=coach)
     existing = LiftSessionFactory(athlete=athlete, start=datetime(2026, 12, 9, 17, tzinfo=UTC))
     (outcome,) = services.apply(template, targets([athlete]), now=NOW)
-    services.undo(TemplateApplication.objects.get(pk=outcome.application_id), now=NOW)
+    services.undo(applied(outcome), now=NOW)
     assert list(LiftSession.objects.filter(athlete=athlete)) == [existing]
 
 
 def _logged_run(application):
-    run = RunSession.objects.filter(applied__application=application).first()
+    run = RunSession.objects.filter(applied__application=application)[0]
     run.status = SessionStatus.DONE
     run.save()
 
 
 def _logged_set(application):
-    lift = LiftSession.objects.filter(applied__application=application).first()
-    lift_set = lift.sets.filter(is_warmup=False).first()
+    lift = LiftSession.objects.filter(applied__application=application)[0]
+    lift_set = lift.sets.filter(is_warmup=False)[0]
     lift_set.reps, lift_set.load_kg, lift_set.rir = 3, Decimal("100"), 1
     lift_set.save()
 
@@ -586,7 +593,7 @@ def _skipped_run(application):
 def test_undo_is_refused_once_something_is_logged(template, coach, change, refused):
     athlete = AthleteFactory(coach=coach)
     (outcome,) = services.apply(template, targets([athlete]), now=NOW)
-    application = TemplateApplication.objects.get(pk=outcome.application_id)
+    application = applied(outcome)
     change(application)
     before = counts()
     if refused is None:
@@ -601,7 +608,7 @@ def test_undo_is_refused_once_something_is_logged(template, coach, change, refus
 def test_undo_of_an_application_already_undone(template, coach):
     athlete = AthleteFactory(coach=coach)
     (outcome,) = services.apply(template, targets([athlete]), now=NOW)
-    application = TemplateApplication.objects.get(pk=outcome.application_id)
+    application = applied(outcome)
     services.undo(application, now=NOW)
     with pytest.raises(ServiceError, match="no longer exists"):
         services.undo(application, now=NOW)
