@@ -590,3 +590,15 @@ def test_apply_with_a_rollout_queues_a_publish_at_each_weeks_instant(world, coac
         datetime(2026, 12, 11, 23, 0, tzinfo=UTC),
         datetime(2026, 12, 12, 5, 0, tzinfo=UTC),
     ]
+
+
+def test_a_batch_whose_template_was_deleted_before_the_worker_came_does_nothing(
+    world, coach_api, template, three
+):
+    batch_id = coach_api.post(
+        f"/api/v1/templates/{template.pk}/apply/", {"targets": targets(three)}, format="json"
+    ).json()["id"]
+    assert coach_api.delete(f"/api/v1/templates/{template.pk}/").status_code == 204
+    before = rows()
+    assert apply_batch.call(batch_id) == {"status": "gone"}
+    assert rows() == before
