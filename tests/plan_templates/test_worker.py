@@ -24,7 +24,7 @@ from plans.domain.weeks import Week
 from plans.models import PlanStatus, WeeklyPlan
 from tests.api.conftest import client_for
 from tests.factories import AthleteFactory, CoachFactory
-from tests.plan_templates.conftest import FOUR_WEEKS
+from tests.plan_templates.documents import FOUR_WEEKS
 from workouts.models import LiftSession, RunSession
 
 pytestmark = pytest.mark.django_db(transaction=True)
