@@ -210,3 +210,15 @@ def calendar_sessions[S: (RunSession, LiftSession)](
 ) -> QuerySet[S]:
     """What the athlete's calendar shows: like the athlete's own pages, published weeks only."""
     return model.objects.filter(athlete=athlete, plan__status=PlanStatus.PUBLISHED)
+
+
+# Lists of a coach's apply batches and template applications (the API's lists): the coach's
+# own only, as get_batch_for and get_application_for find one.
+
+
+def batches_for(user: AnyUser) -> QuerySet[ApplyBatch]:
+    return ApplyBatch.objects.filter(coach=coach_for(user))
+
+
+def applications_for(user: AnyUser) -> QuerySet[TemplateApplication]:
+    return TemplateApplication.objects.filter(template__coach=coach_for(user))
