@@ -70,9 +70,9 @@ def build_the_template(page: Page) -> None:
     page.locator("#id_week4-deadlift_sets").select_option("4")
     page.get_by_role("button", name="Save template").first.click()
     expect(page.get_by_text("Saved the template Winter base.")).to_be_visible()
-    row = page.locator("tr", has_text="Winter base")
-    expect(row.locator('[data-field="weeks"]')).to_have_text("4")
-    expect(row.locator('[data-field="runs-per-week"]')).to_have_text("2")
+    listed = page.locator("tr", has_text="Winter base")
+    expect(listed.locator('[data-field="weeks"]')).to_have_text("4")
+    expect(listed.locator('[data-field="runs-per-week"]')).to_have_text("2")
 
 
 def test_build_preview_apply_see_the_deadlifts_roll_out_and_undo(

@@ -548,7 +548,9 @@ def test_undo_is_refused_with_the_reason_once_something_is_logged(coach_client, 
     apply_through_the_page(coach_client, template, roster[:1])
     run_the_queue()
     application = TemplateApplication.objects.get()
-    run = application.applied_runs.select_related("run").first().run
+    applied = application.applied_runs.select_related("run").first()
+    assert applied is not None
+    run = applied.run
     run.status = SessionStatus.DONE
     run.save(update_fields=["status"])
     response = coach_client.post(reverse("plan_templates:undo", args=[application.pk]), follow=True)
