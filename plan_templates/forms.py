@@ -113,6 +113,10 @@ class EditorWeek:
     runs: Any  # a TemplateRunFormSet (formset_factory builds its class at run time)
 
 
+# A week the coach adds: the deadlift is the point of the app, so it is on by default.
+NEW_WEEK = {"has_deadlift": True, "deadlift_sets": 3, "deadlift_reps": 3}
+
+
 def _week_prefix(number: int) -> str:
     return f"week{number}"
 
@@ -121,7 +125,10 @@ def _initial_weeks(template: PlanTemplate | None) -> dict[int, tuple[dict, list[
     """Each week's deadlift and runs as the forms' initial values, by week number."""
     if template is None:
         return {}
-    weeks: dict[int, tuple[dict, list[dict]]] = {}
+    # A week of the template without a row is empty: no runs, no deadlift (as applying it is).
+    weeks: dict[int, tuple[dict, list[dict]]] = {
+        number: ({**NEW_WEEK, "has_deadlift": False}, []) for number in range(1, template.weeks + 1)
+    }
     for week in template.template_weeks.prefetch_related("runs"):
         weeks[week.number] = (
             {
@@ -141,9 +148,6 @@ def _initial_weeks(template: PlanTemplate | None) -> dict[int, tuple[dict, list[
             ],
         )
     return weeks
-
-
-NEW_WEEK = {"has_deadlift": True, "deadlift_sets": 3, "deadlift_reps": 3}
 
 
 class TemplateEditor:

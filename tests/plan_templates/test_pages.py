@@ -577,3 +577,52 @@ def test_the_week_and_season_pages_link_to_save_as_template(coach_client, coach)
     assert f'href="{save}?week=2026-W49"' in week.content.decode()
     season = coach_client.get(reverse("plans:ahead_athlete", args=[athlete.pk]))
     assert f'href="{save}?week=' in season.content.decode()
+
+
+def test_a_week_without_a_row_is_shown_without_a_deadlift(coach_client, coach):
+    template = make_template(coach, weeks=1)
+    template.weeks = 2  # week 2 has no row: it is empty
+    template.save(update_fields=["weeks"])
+    html = coach_client.get(reverse("plan_templates:edit", args=[template.pk])).content.decode()
+    boxes = dict(re.findall(r'<input type="checkbox" name="(week\d)-has_deadlift"([^>]*)>', html))
+    assert "checked" in boxes["week1"]
+    assert "checked" not in boxes["week2"]
+
+
+def test_the_preview_says_what_is_reported_and_which_rules_the_week_would_break(
+    coach_client, coach, roster
+):
+    anna = roster[0]  # Europe/Berlin, training window 06:00-21:00
+    # Week 1 without a deadlift; its 05:00 run starts before Anna's training window.
+    template = make_template(coach, weeks=1, runs=((1, 5, "easy"), (3, 7, "interval")))
+    template.template_weeks.update(has_deadlift=False)
+    TemplateApplication.objects.create(template=template, athlete=anna, start_week=START)
+    url = reverse("plan_templates:apply", args=[template.pk])
+    response = coach_client.post(url, apply_data([anna]))
+    html = response.content.decode()
+    section = html[html.index(f'data-preview-athlete="{anna.pk}"') :]
+    assert "Already applied from 2026-W50: applying again changes nothing." in section
+    assert "<li data-created>Thu 07:00 Interval run · 50 min</li>" in section
+    reported = re.search(r"<li data-reported>(.*?)</li>", section, re.S)
+    assert reported
+    assert "outside the training window (06:00-21:00)" in reported[1]
+    assert 'data-code="deadlift.missing"' in section
+    assert "none in this week of the template" in section
+
+
+def test_a_failed_batch_says_why_and_stops_polling(coach_client, coach):
+    template = make_template(coach)
+    batch = ApplyBatch.objects.create(
+        coach=coach,
+        template=template,
+        targets=[],
+        status=BatchStatus.FAILED,
+        athletes_total=3,
+        athletes_done=1,
+        error="OperationalError: the database went away",
+    )
+    html = coach_client.get(reverse("plan_templates:batch", args=[batch.pk])).content.decode()
+    assert "The task failed:</strong> OperationalError: the database went away" in html
+    assert "1 of 3 athletes done" in html
+    assert "hx-trigger" not in html
+    assert "http-equiv" not in html
