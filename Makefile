@@ -46,8 +46,8 @@ serve: $(VENV)/.base-installed
 test: $(VENV)/.dev-installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The whole suite once under a clock on each day of the week (tests/weekdays.py): no test may
-# pass only on the day it runs.
+# The suite once under a clock on each day of the week (tests/weekdays.py), but for the
+# clock_free tests, which ran in `make test`: no test may pass only on the day it runs.
 test-weekdays: $(VENV)/.dev-installed
 	$(PY) tests/weekdays.py $(PYTEST_ARGS)
 

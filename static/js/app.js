@@ -1,15 +1,7 @@
-// The coach's pages: colour mode, tooltips, focus and announcements after htmx swaps, and the
+// The coach's pages: tooltips, focus and announcements after htmx swaps, and the
 // forms' error summary. No inline script anywhere (the CSP forbids it): everything is here.
 (function () {
   "use strict";
-
-  // Bootstrap's colour mode follows the system's scheme, as tokens.css does.
-  var dark = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
-  function applyScheme() {
-    document.documentElement.setAttribute("data-bs-theme", dark && dark.matches ? "dark" : "light");
-  }
-  applyScheme();
-  if (dark && dark.addEventListener) dark.addEventListener("change", applyScheme);
 
   // Bootstrap tooltips (hover and keyboard focus) on the violation badges, again after swaps.
   function tooltips(root) {

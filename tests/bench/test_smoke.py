@@ -8,6 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# tests/weekdays.py runs these once, not under each weekday's clock.
+pytestmark = pytest.mark.clock_free
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 

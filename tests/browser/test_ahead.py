@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from plans import services
 from plans.domain.weeks import Week
+from tests.browser.login import log_in
 from tests.factories import (
-    PASSWORD,
     AthleteFactory,
     CoachFactory,
     LiftSessionFactory,
@@ -60,15 +60,6 @@ def roster(this_week: Week):
     RunSessionFactory(athlete=ada, kind=RunKind.INTERVAL, start=at(this_week.next, 1, 19, 30))
     deadlift(ada, at(this_week.next, 1, 14))
     return coach, ada
-
-
-def log_in(page: Page, username: str) -> Page:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
-    return page
 
 
 def assert_scrolls_sideways_in_its_box(page: Page) -> None:

@@ -2,7 +2,6 @@
 inline script) on every coach page, in the light and the dark scheme: no serious or critical
 violation, colour contrast included."""
 
-import re
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pprint import pformat
@@ -17,6 +16,7 @@ from plan_templates import services as template_services
 from plan_templates import tasks
 from plan_templates.models import ApplyBatch, PlanTemplate
 from plans.domain.weeks import Week
+from tests.browser.login import log_in
 from tests.factories import PASSWORD, AthleteFactory
 from tests.workouts import phone_data
 from workouts.models import LiftSession
@@ -29,18 +29,14 @@ def demo(on_a_monday):
     call_command("seed_demo", stdout=StringIO())
 
 
-def log_in(page: Page, username: str = "coach", password: str = "ironstride-demo") -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).not_to_have_url(re.compile(r"/login/"))
-
-
 def serious_axe_violations(page: Page) -> list[tuple[str, str, list]]:
-    # app.js sets the colour scheme once it runs, and Bootstrap's buttons fade to their colours
-    # (a 0.15 s transition): axe reads the colours after the fades, not halfway through them.
-    page.evaluate("Promise.all(document.getAnimations().map((a) => a.finished))")
+    # axe reads computed colours: let any finite CSS transition or animation finish first.
+    # (evaluate, not wait_for_function: the CSP forbids the eval that one would need.)
+    page.evaluate(
+        "() => Promise.all(document.getAnimations()"
+        ".filter(a => a.effect.getTiming().iterations !== Infinity)"
+        ".map(a => a.finished.catch(() => null))).then(() => true)"
+    )
     page.add_script_tag(url="/static/vendor/axe/axe.min.js")
     results = page.evaluate("axe.run()")
     return [
@@ -110,7 +106,7 @@ def test_every_coach_page_passes_axe(page: Page, demo, scheme):
     # The scheme really is applied: Bootstrap's colour mode follows it.
     expect(page.locator("html")).to_have_attribute("data-bs-theme", scheme)
     found = {"login": serious_axe_violations(page)}
-    log_in(page)
+    log_in(page, "coach", "ironstride-demo")
     coach_pages_seen = coach_pages()
     for name, path in coach_pages_seen.items():
         page.goto(path)

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from athletes.models import Athlete
+from tests.browser.login import log_in
 from workouts.models import LiftSession
 
 
@@ -22,14 +23,6 @@ def csp_violations(page, path: str) -> list[str]:
     return reports
 
 
-def log_in(page, username: str, password: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state("networkidle")
-
-
 @pytest.fixture
 def demo(transactional_db):
     call_command("seed_demo", verbosity=0)
@@ -37,6 +30,7 @@ def demo(transactional_db):
 
 def test_coach_pages_and_api_docs_raise_no_csp_violation(page, demo):
     log_in(page, "coach", "ironstride-demo")
+    page.wait_for_load_state("networkidle")
     athlete = Athlete.objects.get(user__username="ben")
     for path in [
         "/dashboard/",
@@ -53,6 +47,7 @@ def test_coach_pages_and_api_docs_raise_no_csp_violation(page, demo):
 
 def test_phone_pages_raise_no_csp_violation(page, demo):
     log_in(page, "ben", "athlete-demo")
+    page.wait_for_load_state("networkidle")
     lift = LiftSession.objects.filter(athlete__user__username="ben").latest("start")
     for path in ["/me/", f"/me/lifts/{lift.pk}/", "/me/history/"]:
         assert csp_violations(page, path) == [], path

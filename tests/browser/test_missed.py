@@ -9,8 +9,9 @@ import time_machine
 from playwright.sync_api import Page, expect
 
 from plans.domain.weeks import Week
+from tests.browser.login import log_in
 from tests.browser.test_phone import PHONE, assert_fits_360, assert_no_serious_axe_violations
-from tests.factories import PASSWORD, AthleteFactory, RunSessionFactory
+from tests.factories import AthleteFactory, RunSessionFactory
 from tests.workouts import phone_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,15 +39,8 @@ def athlete(transactional_db, wednesday):
     return athlete
 
 
-def log_in(page: Page, user) -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
 def test_the_coach_sees_missed_cards_and_today(page: Page, athlete, wednesday, screenshots):
-    log_in(page, athlete.coach.user)
+    log_in(page, athlete.coach.user.username)
     page.goto(f"/athletes/{athlete.pk}/week/{Week.containing(wednesday.date())}/")
     missed = page.locator(".session-card[data-missed]")
     expect(missed).to_have_count(2)
@@ -63,7 +57,7 @@ def test_the_athlete_sees_missed_sessions_and_today(browser, live_server, athlet
     context.set_default_timeout(15_000)
     page = context.new_page()
     try:
-        log_in(page, athlete.user)
+        log_in(page, athlete.user.username)
         expect(page).to_have_url(re.compile(r"/me/$"))
         page.goto("/me/week/")
         expect(page.locator(".status-missed")).to_have_text(["Missed", "Missed"])

@@ -15,6 +15,7 @@ from playwright.sync_api import Page, ViewportSize, expect
 from athletes.models import Athlete, Coach
 from plans import services
 from plans.domain.weeks import Week
+from tests.browser.login import log_in
 from tests.browser.test_axe import a_template
 from tests.factories import PASSWORD, AthleteFactory
 from tests.workouts import phone_data
@@ -31,13 +32,6 @@ def demo(page: Page, on_a_monday) -> Page:
     log_in(page, "coach", "ironstride-demo")
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     return page
-
-
-def log_in(page: Page, username: str, password: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
 
 
 def fixable_athlete() -> Athlete:

@@ -18,6 +18,9 @@ from loadtest import harness
 from tests.factories import AthleteFactory, login_request
 from web.log_filters import JsonFormatter
 
+# tests/weekdays.py runs these once, not under each weekday's clock.
+pytestmark = pytest.mark.clock_free
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
