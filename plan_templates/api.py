@@ -4,6 +4,7 @@ their undo. Coaches only (an athlete is 403); another coach's template, batch or
 404 (athletes.access). Every write goes through plan_templates.services (one way to write a
 template) or plan_templates.tasks (one way to start a batch); nothing here judges a week."""
 
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -71,6 +72,17 @@ class WeekField(serializers.Field):
         return str(value)
 
 
+@extend_schema_field(
+    {"type": "string", "format": "date-time", "example": "2026-12-08T07:00:00+01:00"}
+)
+class LocalDateTimeField(serializers.Field):
+    """An instant in the athlete's own zone, with its offset (DRF's DateTimeField would show it
+    in the current time zone)."""
+
+    def to_representation(self, value: datetime) -> str:
+        return value.isoformat(timespec="seconds")
+
+
 # ---------------------------------------------------------------------------- the template
 
 
@@ -105,7 +117,9 @@ class TemplateWeekSerializer(serializers.Serializer):
     deadlift_reps = serializers.IntegerField(
         min_value=DEADLIFT_REPS_RANGE[0], max_value=DEADLIFT_REPS_RANGE[1], default=3
     )
-    runs = TemplateRunSerializer(many=True, max_length=services.MAX_RUNS_PER_WEEK)
+    runs = serializers.ListField(
+        child=TemplateRunSerializer(), max_length=services.MAX_RUNS_PER_WEEK
+    )
 
 
 class TemplateSerializer(serializers.Serializer):
@@ -120,8 +134,8 @@ class TemplateSerializer(serializers.Serializer):
     weeks = serializers.IntegerField(
         min_value=1, max_value=MAX_TEMPLATE_WEEKS, help_text="How many weeks the block has."
     )
-    week_list = TemplateWeekSerializer(
-        many=True,
+    week_list = serializers.ListField(
+        child=TemplateWeekSerializer(),
         max_length=MAX_TEMPLATE_WEEKS,
         help_text="Each week's runs and deadlift; a week left out is empty.",
     )
@@ -176,7 +190,9 @@ def templates_with_weeks(templates: QuerySet[PlanTemplate]) -> QuerySet[PlanTemp
         Prefetch(
             "template_weeks",
             queryset=TemplateWeek.objects.order_by("number").prefetch_related(
-                Prefetch("runs", queryset=TemplateRun.objects.order_by("weekday", "start_time", "pk"))
+                Prefetch(
+                    "runs", queryset=TemplateRun.objects.order_by("weekday", "start_time", "pk")
+                )
             ),
         )
     )
@@ -191,14 +207,12 @@ class TargetSerializer(serializers.Serializer):
 
 
 class TargetsSerializer(serializers.Serializer):
-    targets = TargetSerializer(many=True, min_length=1, max_length=MAX_TARGETS)
+    targets = serializers.ListField(child=TargetSerializer(), min_length=1, max_length=MAX_TARGETS)
 
     def validate_targets(self, targets: list[dict[str, Any]]) -> list[services.Target]:
         """Each athlete an active one on the caller's roster, named once (one start week per
         athlete and apply)."""
-        roster = athletes_for(self.context["request"].user).in_bulk(
-            [t["athlete"] for t in targets]
-        )
+        roster = athletes_for(self.context["request"].user).in_bulk([t["athlete"] for t in targets])
         errors: list[dict[str, Any]] = []
         seen: set[int] = set()
         for target in targets:
@@ -295,12 +309,16 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 
 class PreviewRunSerializer(serializers.Serializer):
-    label = serializers.CharField(help_text='The template run, e.g. "Tue 07:00 interval run".')
+    # A field named "label" shadows Field.label, as DRF allows.
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text='The template run, e.g. "Tue 07:00 interval run".'
+    )
     kind = serializers.ChoiceField(choices=RunKind.choices)
     duration_minutes = serializers.IntegerField()
     distance_km = serializers.FloatField(allow_null=True)
     day = serializers.DateField(help_text="The athlete's local day.")
-    start = serializers.DateTimeField(allow_null=True, help_text="In the athlete's zone.")
+    start = serializers.DateTimeField(allow_null=True)
+    local_start = LocalDateTimeField(allow_null=True, help_text="In the athlete's zone.")
 
 
 class ReportedRunSerializer(PreviewRunSerializer):
@@ -310,7 +328,8 @@ class ReportedRunSerializer(PreviewRunSerializer):
 
 class PreviewDeadliftSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=list(OUTCOMES))
-    start = serializers.DateTimeField(allow_null=True, help_text="In the athlete's zone.")
+    start = serializers.DateTimeField(allow_null=True)
+    local_start = LocalDateTimeField(allow_null=True, help_text="In the athlete's zone.")
     reason = serializers.CharField(allow_blank=True)
     sets = serializers.IntegerField()
     reps = serializers.IntegerField()
@@ -356,7 +375,8 @@ def _run_preview(run: PlannedRun | ReportedRun, zone: ZoneInfo) -> dict[str, Any
         "duration_minutes": spec.duration_minutes,
         "distance_km": spec.distance_km,
         "day": run.day,
-        "start": None if run.start is None else run.start.astimezone(zone),
+        "start": run.start,
+        "local_start": None if run.start is None else run.start.astimezone(zone),
     }
 
 
@@ -375,7 +395,8 @@ def _week_preview(week: services.WeekPreview) -> dict[str, Any]:
         if deadlift is None
         else {
             "outcome": deadlift.outcome,
-            "start": deadlift.local_start,
+            "start": deadlift.start,
+            "local_start": deadlift.local_start,
             "reason": deadlift.reason,
             "sets": deadlift.sets,
             "reps": deadlift.reps,
@@ -423,6 +444,7 @@ class TemplateViewSet(
 
     serializer_class = TemplateSerializer
     lookup_value_regex = r"[0-9]+"
+    queryset = PlanTemplate.objects.none()  # for the schema; get_queryset scopes by the caller
 
     def get_queryset(self) -> QuerySet[PlanTemplate]:
         return templates_with_weeks(templates_for(self.request.user)).order_by("name", "pk")
@@ -441,11 +463,12 @@ class TemplateViewSet(
         return Response(TemplateSerializer(template_data(self.get_object())).data)
 
     def _write(self, request: Request, template: PlanTemplate | None) -> PlanTemplate:
+        coach = coach_for(request.user)  # the role first: an athlete is 403 whatever the body
         sent = TemplateSerializer(data=request.data)
         sent.is_valid(raise_exception=True)
         try:
             written = services.replace_template(
-                template, coach=coach_for(request.user), data=dict(sent.validated_data)
+                template, coach=coach, data=dict(sent.validated_data)
             )
         except services.TemplateInvalid as error:
             # By the document's field path, e.g. "week_list.0.runs.2.start_time".
@@ -521,6 +544,7 @@ class BatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     serializer_class = BatchSerializer
     lookup_value_regex = r"[0-9]+"
+    queryset = ApplyBatch.objects.none()  # for the schema; get_queryset scopes by the caller
 
     def get_queryset(self) -> QuerySet[ApplyBatch]:
         return batches_for(self.request.user).order_by("-created_at", "-pk")
@@ -552,6 +576,7 @@ class ApplicationViewSet(
 
     serializer_class = ApplicationSerializer
     lookup_value_regex = r"[0-9]+"
+    queryset = TemplateApplication.objects.none()  # for the schema; scoped in get_queryset
     filterset_class = ApplicationFilter
 
     def get_queryset(self) -> QuerySet[TemplateApplication]:
@@ -578,4 +603,3 @@ class ApplicationViewSet(
         # Refused with services' Conflict (409, why) when something it created is logged.
         services.undo(get_application_for(request.user, self.kwargs["pk"]))
         return Response(status=status.HTTP_204_NO_CONTENT)
-

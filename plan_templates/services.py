@@ -12,6 +12,7 @@ and a caller polling the progress sees it move.
 The present: `now` is an argument (keyword-only); left out, it is the clock's, read once per call.
 """
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -42,7 +43,6 @@ from plan_templates.models import (
 )
 from plans.domain import types as domain
 from plans.domain.constants import (
-    DEFAULT_DURATION_MINUTES,
     DEFAULT_REPS,
     DEFAULT_SETS,
     DEFAULT_TARGET_RIR,
@@ -291,14 +291,13 @@ def template_document(template: PlanTemplate) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- expanding
 
 
-_next_id = -1
+# The domain wants ids; sessions not yet written get negative ones, unique within the process
+# (next() on a count is atomic under the GIL).
+_new_ids = itertools.count(-1, -1)
 
 
 def _fake_id() -> int:
-    # The domain wants ids; rows not yet written get negative ones, unique within the process.
-    global _next_id
-    _next_id -= 1
-    return _next_id
+    return next(_new_ids)
 
 
 @dataclass
@@ -323,8 +322,16 @@ def _in_reach(sessions: Sequence[Any], low: datetime, high: datetime) -> list[An
 
 
 def _expand(
-    weeks: Sequence[TemplateWeekSpec], target: Target, block: LoadedBlock, now: datetime
+    weeks: Sequence[TemplateWeekSpec],
+    target: Target,
+    block: LoadedBlock,
+    now: datetime,
+    *,
+    judge: bool,
 ) -> _Expanded:
+    """The athlete's block: each week's runs expanded, then each week's deadlift placed around
+    the new runs (the neighbouring weeks' included), week by week. With `judge`, each week as
+    it would be is judged by the rules (the preview); apply skips that."""
     settings, tz = block.settings, block.settings.time_zone
     expansions = []
     new_runs: list[domain.RunSession] = []
@@ -380,11 +387,14 @@ def _expand(
                 spec.deadlift_reps,
                 tz,
             )
-            judged, placed = _after_placement(loaded, placement, spec)
+            if judge:
+                judged, placed = _after_placement(loaded, placement, spec)
+            else:
+                placed = _new_lift(placement)
             if placed is not None:
                 new_lifts.append(placed)
             expanded.scheduled.append((spec.number, loaded, placement, spec))
-        violations = evaluate_week(judged, now=now, suggest_fixes=False)
+        violations = evaluate_week(judged, now=now, suggest_fixes=False) if judge else ()
         expanded.previews.append(
             WeekPreview(
                 number=spec.number,
@@ -413,24 +423,30 @@ def _after_placement(
         load_increment_kg=loaded.athlete.load_increment_kg,
     )
     lifts = [lift for lift in week.lifts if lift.id not in placement.extra_session_ids]
-    placed = None
-    if placement.start is not None:
-        if placement.session_id is None:
-            placed = domain.LiftSession(
-                id=_fake_id(),
-                exercise="deadlift",
-                start=placement.start,
-                duration_minutes=DEFAULT_DURATION_MINUTES,
-                status=PLANNED,
-                sets=wanted,
-            )
-            lifts.append(placed)
-        else:
-            lifts = [
-                _moved(lift, placement.start, wanted) if lift.id == placement.session_id else lift
-                for lift in lifts
-            ]
+    placed = _new_lift(placement, wanted)
+    if placed is not None:
+        lifts.append(placed)
+    elif placement.start is not None:
+        lifts = [
+            _moved(lift, placement.start, wanted) if lift.id == placement.session_id else lift
+            for lift in lifts
+        ]
     return replace(week, lifts=tuple(lifts)), placed
+
+
+def _new_lift(
+    placement: Placement, sets: tuple[domain.LiftSet, ...] = ()
+) -> domain.LiftSession | None:
+    if placement.start is None or placement.session_id is not None:
+        return None
+    return domain.LiftSession(
+        id=_fake_id(),
+        exercise="deadlift",
+        start=placement.start,
+        duration_minutes=placement.duration_minutes,
+        status=PLANNED,
+        sets=sets,
+    )
 
 
 def _moved(
@@ -506,7 +522,7 @@ def preview(
             )
             continue
         try:
-            expanded = _expand(weeks, target, blocks[target.athlete.pk], now)
+            expanded = _expand(weeks, target, blocks[target.athlete.pk], now, judge=True)
         except ServiceError as error:
             previews.append(
                 AthletePreview(target.athlete, target.start_week, False, (), str(error))
@@ -591,7 +607,7 @@ def _apply_group(
     expanded: list[_Expanded] = []
     for target in fresh:
         try:
-            expanded.append(_expand(weeks, target, blocks[target.athlete.pk], now))
+            expanded.append(_expand(weeks, target, blocks[target.athlete.pk], now, judge=False))
         except ServiceError as error:
             outcomes[target.athlete.pk] = AthleteOutcome(
                 target.athlete, target.start_week, FAILED, str(error)

@@ -94,7 +94,11 @@ def _resolve_targets(batch: ApplyBatch) -> tuple[list[services.Target], list[dic
 def apply_batch(batch_id: int) -> dict[str, Any]:
     """Apply the batch's template to its athletes. Run again (a worker died mid-way, a task
     delivered twice), it applies what is missing: applying twice changes nothing."""
-    batch = ApplyBatch.objects.select_related("template", "coach").get(pk=batch_id)
+    batch = ApplyBatch.objects.select_related("template", "coach").filter(pk=batch_id).first()
+    if batch is None:
+        # The template was deleted (and its batches with it) before a worker came: nothing
+        # to apply.
+        return {"status": "gone"}
     if batch.status in (BatchStatus.DONE, BatchStatus.FAILED):
         return {"status": batch.status}
     ApplyBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING)

@@ -310,7 +310,7 @@ class SchedulePlan:
         if self.new_sessions:
             plans = _plans_for([item for _, item, _ in self.new_sessions])
             for _, item, session in self.new_sessions:
-                session.plan = plans[item.athlete.pk]
+                session.plan = plans[item.athlete.pk, item.monday]
             LiftSession.objects.bulk_create([session for _, _, session in self.new_sessions])
             for index, _, session in self.new_sessions:
                 self.results[index] = replace(self.results[index], session_id=session.pk)
@@ -325,16 +325,17 @@ class SchedulePlan:
             )
 
 
-def _plans_for(items: Sequence[LoadedWeek]) -> dict[int, WeeklyPlan]:
-    """Each athlete's plan for the week, creating the missing ones as drafts in one statement."""
-    plans = {item.athlete.pk: item.plan for item in items if item.plan is not None}
-    missing = [
-        WeeklyPlan(athlete=item.athlete, week_start=item.monday)
+def _plans_for(items: Sequence[LoadedWeek]) -> dict[tuple[int, date], WeeklyPlan]:
+    """Each athlete-week's plan, by (athlete id, Monday), creating the missing ones as drafts
+    in one statement (a caller may schedule several weeks of one athlete at once)."""
+    plans = {(item.athlete.pk, item.monday): item.plan for item in items if item.plan is not None}
+    missing = {
+        (item.athlete.pk, item.monday): WeeklyPlan(athlete=item.athlete, week_start=item.monday)
         for item in items
         if item.plan is None
-    ]
-    for plan in WeeklyPlan.objects.bulk_create(missing):
-        plans[plan.athlete_id] = plan
+    }
+    for plan in WeeklyPlan.objects.bulk_create(list(missing.values())):
+        plans[plan.athlete_id, plan.week_start] = plan
     return plans
 
 

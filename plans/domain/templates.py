@@ -137,9 +137,12 @@ def expand_week(
         raise ValueError(f"now must be an aware datetime, got {now!r}.")
     tz = athlete.time_zone
     busy = sorted(
-        (session.effective_start, session.effective_end, session)
-        for session in existing
-        if not session.is_skipped
+        (
+            (session.effective_start, session.effective_end, session)
+            for session in existing
+            if not session.is_skipped
+        ),
+        key=lambda item: (item[0], item[1], item[2].id),
     )
     created: list[PlannedRun] = []
     reported: list[ReportedRun] = []

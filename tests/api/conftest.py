@@ -101,7 +101,7 @@ def world(db):
     return World()
 
 
-def make_template(coach, name="Base block", weeks=2) -> PlanTemplate:
+def make_template(coach, name="Winter block", weeks=2) -> PlanTemplate:
     """A template of `weeks` weeks, each with an interval run on Tuesday 07:00 and an easy run
     on Thursday 18:00 (local), and a 3 x 3 deadlift."""
     template = PlanTemplate.objects.create(coach=coach, name=name, weeks=weeks)

@@ -52,7 +52,9 @@ def _template_body(w: World) -> dict:
         "week_list": [
             {
                 "number": 1,
-                "deadlift": {"sets": 3, "reps": 3},
+                "has_deadlift": True,
+                "deadlift_sets": 3,
+                "deadlift_reps": 3,
                 "runs": [
                     {
                         "weekday": 1,

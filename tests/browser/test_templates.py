@@ -19,7 +19,8 @@ from playwright.sync_api import Page, expect
 from plan_templates.models import AppliedLift, ApplyBatch, BatchStatus, TemplateApplication
 from plans.domain.weeks import Week
 from plans.models import PlanStatus, WeeklyPlan
-from tests.factories import PASSWORD, AthleteFactory, CoachFactory
+from tests.browser.login import log_in
+from tests.factories import AthleteFactory, CoachFactory
 from workouts.models import Exercise, LiftSession, RunSession
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,10 +39,7 @@ def roster(page: Page, on_a_monday):
         athletes[name] = AthleteFactory(
             coach=coach, time_zone=zone, user__first_name=first_name, user__last_name=last_name
         )
-    page.goto("/login/")
-    page.get_by_label("Username").fill("headcoach")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, "headcoach")
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     return athletes
 

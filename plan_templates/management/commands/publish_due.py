@@ -14,4 +14,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         published = publish_due()
-        self.stdout.write(f"{published} weekly plans published.")
+        self.stdout.write(f"{published} weekly plan{'' if published == 1 else 's'} published.")

@@ -1,9 +1,6 @@
+"""Template documents the plan_templates tests share (the shape replace_template takes)."""
+
 from datetime import date
-
-import pytest
-
-from plan_templates import services
-from tests.factories import CoachFactory
 
 START = date(2026, 12, 7)  # 2026-W50, a Monday
 
@@ -53,13 +50,3 @@ FOUR_WEEKS = {
         for number in (1, 2, 3, 4)
     ],
 }
-
-
-@pytest.fixture
-def coach(db):
-    return CoachFactory()
-
-
-@pytest.fixture
-def template(coach):
-    return services.replace_template(None, coach=coach, data=FOUR_WEEKS)
