@@ -103,6 +103,8 @@ TemplateRunFormSet = formset_factory(
     can_delete=True,
     max_num=MAX_RUNS_PER_WEEK,
     validate_max=True,
+    # A forged TOTAL_FORMS builds no more forms than a week may hold.
+    absolute_max=MAX_RUNS_PER_WEEK,
 )
 
 

@@ -626,3 +626,20 @@ def test_a_failed_batch_says_why_and_stops_polling(coach_client, coach):
     assert "1 of 3 athletes done" in html
     assert "hx-trigger" not in html
     assert "http-equiv" not in html
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"shown_weeks": "26", "weeks": "26"},  # weeks the page never showed: no data for them
+        {"shown_weeks": "abc"},
+        {"action": "add-run-99"},
+        {"action": "add-run-x"},
+        {"week1-runs-TOTAL_FORMS": "100000"},
+        {"week2-runs-INITIAL_FORMS": "5"},
+    ],
+)
+def test_forged_editor_posts_are_answered_and_write_nothing(coach_client, forged):
+    response = coach_client.post(reverse("plan_templates:new"), editor_data() | forged)
+    assert response.status_code in (200, 400)
+    assert written() == (0, 0, 0)
