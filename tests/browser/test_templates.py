@@ -48,7 +48,7 @@ def run_the_worker() -> None:
     call_command("db_worker", "--batch", verbosity=0)
 
 
-def build_the_template(page: Page) -> None:
+def build_the_template(page: Page, screenshots) -> None:
     page.get_by_role("link", name="Templates", exact=True).click()
     page.get_by_role("link", name="New template").click()
     page.get_by_label("Name").fill("Winter base")
@@ -66,6 +66,7 @@ def build_the_template(page: Page) -> None:
             page.locator(f"{prefix}-duration_minutes").fill(minutes)
     # The last week heavier: 4 x 3.
     page.locator("#id_week4-deadlift_sets").select_option("4")
+    page.screenshot(path=screenshots / "template-editor.png", full_page=True)
     page.get_by_role("button", name="Save template").first.click()
     expect(page.get_by_text("Saved the template Winter base.")).to_be_visible()
     listed = page.locator("tr", has_text="Winter base")
@@ -76,7 +77,7 @@ def build_the_template(page: Page) -> None:
 def test_build_preview_apply_see_the_deadlifts_roll_out_and_undo(
     page: Page, roster, on_a_monday, screenshots
 ):
-    build_the_template(page)
+    build_the_template(page, screenshots)
 
     # Preview on three athletes in three zones: nothing written yet.
     page.locator("tr", has_text="Winter base").get_by_role("link", name="Apply").click()
