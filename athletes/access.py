@@ -184,6 +184,12 @@ def may_log_sets(user: AnyUser, session: LiftSession) -> bool:
     return may_plan_for(user, session.athlete) or is_self(user, session.athlete)
 
 
+def may_upload_run_files(user: AnyUser, athlete: Athlete) -> bool:
+    """The athlete's watch files: the athlete sends them from the phone, the coach from the
+    athlete's week (a run the athlete forgot to log)."""
+    return may_plan_for(user, athlete) or is_self(user, athlete)
+
+
 def may_see_week(user: AnyUser, plan: WeeklyPlan | None) -> bool:
     """A week with no plan yet is a draft: coaches see it, athletes don't."""
     return not published_only(user) or (plan is not None and plan.is_published)

@@ -238,6 +238,15 @@ REST_FRAMEWORK = {
     "TIME_FORMAT": "%H:%M",
     "TIME_INPUT_FORMATS": ["%H:%M", "%H:%M:%S"],
 }
+# Run files from watches (README "Run files"): each file at most RUN_FILE_MAX_BYTES (larger ones
+# are refused by name, the others of the upload still imported), one upload at most
+# RUN_UPLOAD_MAX_BYTES in all (413) and DATA_UPLOAD_MAX_NUMBER_FILES files (Django's 100).
+# Uploads stay in memory, capped per file: nothing is written to an app server's disk.
+RUN_FILE_MAX_BYTES = int(os.environ.get("RUN_FILE_MAX_BYTES", str(10 * 1024 * 1024)))
+RUN_UPLOAD_MAX_BYTES = int(os.environ.get("RUN_UPLOAD_MAX_BYTES", str(64 * 1024 * 1024)))
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
+FILE_UPLOAD_HANDLERS = ["web.uploads.CappedMemoryUploadHandler"]
+
 # Bodies larger than this are refused with 413 before they are parsed.
 API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(64 * 1024)))
 

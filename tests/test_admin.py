@@ -1,11 +1,15 @@
+from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from athletes.models import Athlete
 from tests.factories import login_request
+from tests.workouts.run_file_factory import fit_file
 from workouts.models import LiftSession
+from workouts.run_imports import UploadedRunFile, import_run_files
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +50,18 @@ def test_a_lift_session_shows_its_sets_inline(admin_client):
     assert response.status_code == 200
     inline = response.context["inline_admin_formsets"][0]
     assert len(inline.formset.forms) == lift.sets.count()
+
+
+def test_run_files_are_listed_read_only(admin_client):
+    athlete = Athlete.objects.get(user__username="ben")
+    start = datetime(2026, 11, 2, 7, tzinfo=UTC)
+    import_run_files(
+        athlete=athlete,
+        files=[UploadedRunFile("morning.fit", fit_file(start))],
+        now=datetime(2026, 11, 3, tzinfo=UTC),
+        max_bytes=10_000,
+    )
+    response = admin_client.get(reverse("admin:workouts_runfile_changelist"))
+    assert response.status_code == 200
+    assert [f.filename for f in response.context["cl"].result_list] == ["morning.fit"]
+    assert admin_client.get(reverse("admin:workouts_runfile_add")).status_code == 403

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from workouts.models import LiftSession, LiftSet, RunSession
+from workouts.models import LiftSession, LiftSet, RunFile, RunSession
 
 
 class SessionAdmin(admin.ModelAdmin):
@@ -41,3 +42,21 @@ class LiftSessionAdmin(SessionAdmin):
     list_display = ["start", "athlete", "exercise", "duration_minutes", "status"]
     list_filter = ["exercise", *SessionAdmin.list_filter]
     inlines = [LiftSetInline]
+
+
+@admin.register(RunFile)
+class RunFileAdmin(admin.ModelAdmin):
+    """Read-only: a file is imported by the upload (workouts.run_imports), never typed in;
+    deleting one here lets the same file be imported again."""
+
+    list_display = ["started_at", "athlete", "filename", "format", "unplanned", "imported_at"]
+    list_filter = ["format", "unplanned"]
+    search_fields = ["athlete__user__username", "filename", "sha256"]
+    list_select_related = ["athlete__user", "run"]
+    readonly_fields = [field.name for field in RunFile._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: RunFile | None = None) -> bool:
+        return False

@@ -1,41 +1,50 @@
 """Run and lift sessions and their sets over the API. Views scope through athletes.access and
 write through workouts.services; the serializers only parse and range-check input."""
 
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
 import django_filters
 from django import forms
+from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import parsers, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from athletes.access import (
+    get_visible_athlete,
     get_visible_session,
     may_add_sessions,
     may_change_session,
     may_log_sets,
+    may_upload_run_files,
     visible_sessions,
 )
 from athletes.transactions import atomic_with_retry
 from plans.services import clock
-from web.api import forbid
+from web.api import PayloadTooLarge, forbid
+from web.uploads import upload_limit_message, upload_too_large, uploaded_run_files
 from workouts.models import (
     LiftSession,
     LiftSet,
     RunSession,
     SessionStatus,
 )
+from workouts.run_imports import ImportStatus, import_run_files
 from workouts.serializers import (
     EARLIEST,
     LATEST,
     LiftSessionSerializer,
     LiftSetSerializer,
     LogSetSerializer,
+    RunFileUploadResultSerializer,
+    RunFileUploadSerializer,
     RunSessionSerializer,
     SetValuesSerializer,
 )
@@ -201,3 +210,66 @@ class LoggedSetView(APIView):
         """An extra set goes; a prescribed set keeps its targets and loses what was logged."""
         delete_logged_set(lift_set=self._set(request, pk, set_pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# ---------------------------------------------------------------------------- run files
+
+
+class RunFilesView(APIView):
+    """Run files from a watch, for one athlete: by the athlete or their coach."""
+
+    parser_classes = [parsers.MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": RunFileUploadSerializer},
+        responses={
+            201: RunFileUploadResultSerializer,
+            200: RunFileUploadResultSerializer,
+        },
+        tags=["run-files"],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Import FIT, GPX and TCX files (the form field `files`, once per file). Each file is
+        imported (matched to the planned run of its local day nearest its start, else a new
+        done easy run), ignored (the same file or the same start imported before) or rejected
+        (not a run file, truncated, empty, no timestamps, not a run, too large), with a
+        message naming it. 201 when any file was imported, 200 when every file was a
+        duplicate, 400 when none was imported and some file was bad (the same body), or no file
+        was sent (`{"files": [...]}`); 413 when the upload is over RUN_UPLOAD_MAX_BYTES, 415
+        when it is not multipart. Every answer with results lists each file's, in the order
+        sent."""
+        athlete = get_visible_athlete(request.user, pk)
+        if not may_upload_run_files(request.user, athlete):
+            forbid("Only the athlete and their coach upload the athlete's runs.")
+        if upload_too_large(request):
+            raise PayloadTooLarge(upload_limit_message())
+        try:
+            files = uploaded_run_files(request)
+        except SuspiciousOperation as error:
+            raise serializers.ValidationError({"files": [str(error)]}) from None
+        if not files:
+            raise serializers.ValidationError({"files": ["Choose at least one run file."]})
+        results = import_run_files(
+            athlete=athlete, files=files, now=clock(), max_bytes=settings.RUN_FILE_MAX_BYTES
+        )
+        counts = Counter(result.status for result in results)
+        body = RunFileUploadResultSerializer(
+            {
+                "imported": counts[ImportStatus.IMPORTED],
+                "ignored": counts[ImportStatus.IGNORED],
+                "rejected": counts[ImportStatus.REJECTED],
+                "results": results,
+            },
+            context=self.get_serializer_context(),
+        ).data
+        code: int
+        if counts[ImportStatus.IMPORTED]:
+            code = status.HTTP_201_CREATED
+        elif counts[ImportStatus.REJECTED]:
+            code = status.HTTP_400_BAD_REQUEST
+        else:
+            code = status.HTTP_200_OK
+        return Response(body, status=code)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {"request": self.request, "view": self, "now": clock()}

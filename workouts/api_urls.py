@@ -12,6 +12,7 @@ router.register("lift-sessions", api.LiftSessionViewSet, basename="lift-session"
 urlpatterns = [
     *router.urls,
     path("lift-sessions/<int:pk>/sets/", api.LogSetView.as_view(), name="log-set"),
+    path("athletes/<int:pk>/run-files/", api.RunFilesView.as_view(), name="run-files"),
     path(
         "lift-sessions/<int:pk>/sets/<int:set_pk>/",
         api.LoggedSetView.as_view(),

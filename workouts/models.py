@@ -216,3 +216,57 @@ class LiftSet(models.Model):
     @property
     def is_logged(self) -> bool:
         return self.reps is not None
+
+
+class RunFileFormat(models.TextChoices):
+    FIT = "fit", "FIT"
+    GPX = "gpx", "GPX"
+    TCX = "tcx", "TCX"
+
+
+class RunFile(models.Model):
+    """A run file from a watch, imported once: what it said, and the run it made done (a
+    planned one it matched, or one it created, `unplanned`). The content itself is not kept:
+    its hash recognises the same file again, its start the same run exported twice."""
+
+    athlete = models.ForeignKey(
+        "athletes.Athlete", on_delete=models.CASCADE, related_name="run_files"
+    )
+    # Deleting the run forgets the file too, so it may be imported again.
+    run = models.OneToOneField(RunSession, on_delete=models.CASCADE, related_name="run_file")
+    sha256 = models.CharField(max_length=64)
+    filename = models.CharField(max_length=255)
+    size_bytes = models.PositiveIntegerField()
+    format = models.CharField(max_length=8, choices=RunFileFormat)
+    started_at = models.DateTimeField()
+    elapsed_seconds = models.PositiveIntegerField()
+    distance_km = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    avg_heart_rate = models.PositiveSmallIntegerField(null=True, blank=True)
+    unplanned = models.BooleanField()
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["athlete", "started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["athlete", "sha256"], name="run_file_content_once"),
+            models.UniqueConstraint(fields=["athlete", "started_at"], name="run_file_start_once"),
+            models.CheckConstraint(
+                condition=Q(format__in=RunFileFormat.values), name="run_file_format_valid"
+            ),
+            models.CheckConstraint(condition=Q(size_bytes__gte=1), name="run_file_not_empty"),
+            models.CheckConstraint(
+                condition=_between("elapsed_seconds", 1, MAX_DURATION_MINUTES * 60),
+                name="run_file_elapsed_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(distance_km__isnull=True) | Q(distance_km__gte=0),
+                name="run_file_distance_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(avg_heart_rate__isnull=True) | _between("avg_heart_rate", 20, 250),
+                name="run_file_heart_rate_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.athlete_id})"

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import SuspiciousOperation
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -54,8 +55,10 @@ from plans.domain.weeks import (
 from plans.presentation import shown_session, shown_sessions
 from plans.progress import WEEKS, progress_of
 from plans.selectors import to_domain_lift
+from web.uploads import upload_limit_message, upload_too_large, uploaded_run_files
 from workouts.models import LiftSession, LiftSet, RunSession, SessionStatus
 from workouts.plates import plates_per_side
+from workouts.run_imports import FileResult, import_run_files
 from workouts.serializers import LiftSetSerializer, LogSetSerializer, SetValuesSerializer
 from workouts.services import (
     delete_logged_set,
@@ -450,3 +453,44 @@ def manifest(request: HttpRequest) -> HttpResponse:
         ],
     }
     return HttpResponse(json.dumps(data, indent=2), content_type="application/manifest+json")
+
+
+# ---------------------------------------------------------------------------- run files
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload_runs(request: HttpRequest) -> HttpResponse:
+    """The watch's files, several at once; the answer lists each file's fate on the page
+    (no JavaScript needed: a plain multipart form)."""
+    athlete = athlete_of(request.user)
+    results: list[FileResult] = []
+    error = ""
+    status = 200
+    if request.method == "POST":
+        try:
+            results, error = _import_uploaded(request, athlete)
+        except SuspiciousOperation:
+            error = f"Send at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files at once."
+        if error:
+            status = 413 if upload_too_large(request) else 400
+    response = _phone(
+        request, "phone/upload.html", athlete, nav="week", results=results, error=error
+    )
+    response.status_code = status
+    return response
+
+
+def _import_uploaded(request: HttpRequest, athlete: Athlete) -> tuple[list[FileResult], str]:
+    if upload_too_large(request):
+        return [], upload_limit_message()
+    files = uploaded_run_files(request)
+    if not files:
+        return [], "Choose at least one run file."
+    results = import_run_files(
+        athlete=athlete,
+        files=files,
+        now=plan_services.clock(),
+        max_bytes=settings.RUN_FILE_MAX_BYTES,
+    )
+    return results, ""

@@ -268,3 +268,30 @@ class LiftSessionSerializer(SessionSerializer):
                 ]
             )
         return session
+
+
+# ---------------------------------------------------------------------------- run files
+
+
+class RunFileResultSerializer(serializers.Serializer):
+    """One uploaded file's fate: imported (with the run it made done or created), ignored (a
+    duplicate) or rejected (a bad file), and why in words."""
+
+    filename = serializers.CharField()
+    status = serializers.ChoiceField(choices=["imported", "ignored", "rejected"])
+    message = serializers.CharField()
+    unplanned = serializers.BooleanField()
+    run = RunSessionSerializer(allow_null=True)
+
+
+class RunFileUploadSerializer(serializers.Serializer):
+    """The upload, for the schema: multipart/form-data with one or more `files`."""
+
+    files = serializers.ListField(child=serializers.FileField())
+
+
+class RunFileUploadResultSerializer(serializers.Serializer):
+    imported = serializers.IntegerField()
+    ignored = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    results = RunFileResultSerializer(many=True)

@@ -7,6 +7,7 @@ app_name = "workouts"
 urlpatterns = [
     path("athletes/<int:pk>/week/<isoweek:week>/runs/add/", views.run_add, name="run_add"),
     path("athletes/<int:pk>/runs/<int:session_pk>/", views.run_edit, name="run_edit"),
+    path("athletes/<int:pk>/week/<isoweek:week>/run-files/", views.run_files, name="run_files"),
     path("athletes/<int:pk>/runs/<int:session_pk>/delete/", views.run_delete, name="run_delete"),
     path("athletes/<int:pk>/runs/<int:session_pk>/move/", views.run_move, name="run_move"),
     path(
@@ -35,6 +36,7 @@ urlpatterns = [
     ),
     path("me/lifts/<int:pk>/done/", phone_views.lift_done, name="phone_lift_done"),
     path("me/runs/<int:pk>/", phone_views.run_session, name="phone_run"),
+    path("me/runs/upload/", phone_views.upload_runs, name="phone_upload_runs"),
     path("me/history/", phone_views.history, name="phone_history"),
     # At the root so the worker's scope is the whole site.
     path("sw.js", phone_views.service_worker, name="service_worker"),

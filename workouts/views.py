@@ -3,8 +3,10 @@ goes through athletes.access first; forms are read in the athlete's time zone.""
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,9 +21,11 @@ from plans.domain.errors import ServiceError
 from plans.domain.format import local_time_label
 from plans.domain.weeks import Week
 from plans.services import clock
+from web.uploads import upload_limit_message, upload_too_large, uploaded_run_files
 from workouts.forms import LiftSessionForm, LiftSetFormSet, MoveForm, RunSessionForm
 from workouts.models import Exercise, LiftSession, RunSession
 from workouts.moves import Moved, Undo, move_session, session_key
+from workouts.run_imports import FileResult, import_run_files
 
 
 def athlete_week_url(athlete: Athlete, week: Week) -> str:
@@ -251,3 +255,38 @@ def _move_refused(
         return render(request, "plans/_week_body.html", context)
     context = board.week_page(athlete, week, now=clock())
     return render(request, "plans/athlete_week.html", context, status=400)
+
+
+# ---------------------------------------------------------------------------- run files
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def run_files(request: HttpRequest, pk: int, week: Week) -> HttpResponse:
+    """The athlete's watch files, uploaded by the coach (a run the athlete did not log)."""
+    athlete = get_athlete_for(request.user, pk)
+    results: list[FileResult] = []
+    error = ""
+    if request.method == "POST":
+        if upload_too_large(request):
+            error = upload_limit_message()
+        else:
+            try:
+                files = uploaded_run_files(request)
+            except SuspiciousOperation:
+                files = []
+                error = f"Send at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files at once."
+            if files:
+                results = import_run_files(
+                    athlete=athlete,
+                    files=files,
+                    now=clock(),
+                    max_bytes=settings.RUN_FILE_MAX_BYTES,
+                )
+            elif not error:
+                error = "Choose at least one run file."
+    response = _render(
+        request, "workouts/run_files.html", athlete, week, results=results, error=error
+    )
+    response.status_code = (413 if upload_too_large(request) else 400) if error else 200
+    return response

@@ -4,13 +4,16 @@ Scope comes before role: another coach's athlete (or another athlete's data) is 
 the method; a role that may never do a thing is 403; anonymous is 401."""
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, reverse
 
 from config import api_urls
 from tests.api.conftest import WEEK, World, client_for
 from tests.factories import PASSWORD
+from tests.workouts.run_file_factory import fit_file
 
 CALLERS = ("anonymous", "athlete", "other_athlete", "coach", "other_coach")
 
@@ -71,6 +74,15 @@ def _template_body(w: World) -> dict:
 
 def _targets_body(w: World) -> dict:
     return {"targets": [{"athlete": w.athlete.pk, "start_week": "2026-W51"}]}
+
+
+class Multipart(dict):
+    """A body sent as multipart/form-data rather than JSON."""
+
+
+def _run_files_body(w: World) -> Multipart:
+    start = datetime(2026, 11, 2, 7, tzinfo=UTC)  # long past on any clock the suite runs under
+    return Multipart(files=[SimpleUploadedFile("run.fit", fit_file(start))])
 
 
 # (url name, url kwargs, method, body, expected statuses for CALLERS in order)
@@ -193,6 +205,7 @@ TABLE = [
     ("template-application-list", {}, "get", None, COACH_ONLY_LIST),
     ("template-application-detail", {"pk": APP}, "get", None, COACH_ONLY_OBJECT),
     ("template-application-detail", {"pk": APP}, "delete", None, (401, 403, 403, 204, 404)),
+    ("run-files", {"pk": ATH}, "post", _run_files_body, (401, 201, 404, 201, 404)),
 ]
 
 
@@ -223,7 +236,8 @@ def test_permission_matrix(world, name, kwargs, method, body, caller, expected):
     client = client_for(world.user(caller))
     url = reverse(f"api:{name}", kwargs=_resolve(world, kwargs))
     data = body(world) if body else None
-    response = getattr(client, method)(url, data=data, format="json")
+    body_format = "multipart" if isinstance(data, Multipart) else "json"
+    response = getattr(client, method)(url, data=data, format=body_format)
     assert response.status_code == expected, response.content
     if expected != 204:
         assert response["Content-Type"] == "application/json"

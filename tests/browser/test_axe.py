@@ -82,6 +82,7 @@ def coach_pages() -> dict[str, str]:
         "edit athlete": f"/roster/{athlete.pk}/edit/",
         "athlete week": f"/athletes/{athlete.pk}/week/",
         "add run": f"/athletes/{athlete.pk}/week/{week}/runs/add/",
+        "upload runs": f"/athletes/{athlete.pk}/week/{week}/run-files/",
         "add deadlift": f"/athletes/{athlete.pk}/week/{week}/deadlift/add/",
         "edit deadlift": f"/athletes/{athlete.pk}/lifts/{lift.pk}/",
         "progress": f"/athletes/{athlete.pk}/progress/",

@@ -138,6 +138,7 @@ def test_every_coach_link_and_button_is_44_px_at_390(demo: Page):
         f"/roster/{athlete.pk}/edit/",
         f"/athletes/{athlete.pk}/week/",
         f"/athletes/{athlete.pk}/week/{week}/runs/add/",
+        f"/athletes/{athlete.pk}/week/{week}/run-files/",
         f"/athletes/{athlete.pk}/week/{week}/deadlift/add/",
         f"/athletes/{athlete.pk}/progress/",
         "/ahead/",
