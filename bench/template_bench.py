@@ -264,10 +264,19 @@ def main(argv: list[str] | None = None) -> None:
         f"{args.rounds} round(s)\n"
     )
     print("| measure | value |\n| --- | --- |")
-    print(f"| apply, {args.athletes:,} athletes (median) | {median(applied):.2f} s |")
-    print(f"| baseline: bulk-insert the same rows (median) | {median(baseline):.2f} s |")
+    print(
+        f"| apply, {args.athletes:,} athletes (median; rounds: "
+        f"{', '.join(f'{t:.1f}' for t in applied)} s) | {median(applied):.2f} s |"
+    )
+    print(
+        f"| baseline: bulk-insert the same rows (median; rounds: "
+        f"{', '.join(f'{t:.1f}' for t in baseline)} s) | {median(baseline):.2f} s |"
+    )
     print(f"| ratio apply / baseline | {common.goal(ratio, 3)} |")
-    print(f"| stricter baseline: executemany of prepared rows (median) | {median(raw):.2f} s |")
+    print(
+        f"| stricter baseline: executemany of prepared rows (median; rounds: "
+        f"{', '.join(f'{t:.1f}' for t in raw)} s) | {median(raw):.2f} s |"
+    )
     print(f"| ratio apply / stricter baseline | {common.goal(raw_ratio, 3)} |")
     print(f"| queries per apply, {small_size} vs {large_size} athletes | {small} vs {large} |")
     print()

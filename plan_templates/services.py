@@ -634,8 +634,8 @@ def _apply_group(
                 (
                     application.pk,
                     RunSession(
-                        athlete=athlete,
-                        plan=plan,
+                        athlete_id=athlete.pk,
+                        plan_id=plan.pk,
                         start=run.start,
                         duration_minutes=run.spec.duration_minutes,
                         kind=run.spec.kind,
@@ -646,7 +646,7 @@ def _apply_group(
             ]
     RunSession.objects.bulk_create([run for _, run in runs])
     AppliedRun.objects.bulk_create(
-        [AppliedRun(application_id=app_id, run=run) for app_id, run in runs]
+        [AppliedRun(application_id=app_id, run_id=run.pk) for app_id, run in runs]
     )
     schedule = SchedulePlan(now)
     positions: list[tuple[int, int, int]] = []  # (athlete, week number, result index)
@@ -659,7 +659,7 @@ def _apply_group(
     application_of = {app.athlete_id: app for app in applications}
     AppliedLift.objects.bulk_create(
         [
-            AppliedLift(application=application_of[athlete_id], lift_id=result.session_id)
+            AppliedLift(application_id=application_of[athlete_id].pk, lift_id=result.session_id)
             for athlete_id, _, index in positions
             if (result := schedule.results[index]).outcome == "placed"
             and result.session_id is not None

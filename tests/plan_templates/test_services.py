@@ -649,3 +649,32 @@ def test_publish_due_leaves_weeks_that_are_over_and_applications_without_rollout
     assert services.publish_due(now=after_week1) == 1  # week 2 only
     assert WeeklyPlan.objects.get(athlete=rolled, week_start=START).status == PlanStatus.DRAFT
     assert not WeeklyPlan.objects.filter(athlete=plain, status=PlanStatus.PUBLISHED).exists()
+
+
+def test_preview_keeps_a_deadlift_that_already_fits(template, coach):
+    athlete = AthleteFactory(coach=coach, time_zone="UTC")
+    # Week 1's Tuesday 08:00 UTC: on the hard day, 9 h before the 18:00 interval run.
+    LiftSessionFactory(athlete=athlete, start=datetime(2026, 12, 8, 8, tzinfo=UTC))
+    (item,) = services.preview(template, targets([athlete]), now=NOW)
+    deadlift = item.weeks[0].deadlift
+    assert deadlift is not None
+    assert (deadlift.outcome, deadlift.start) == ("unchanged", datetime(2026, 12, 8, 8, tzinfo=UTC))
+    assert "already fits" in deadlift.reason
+
+
+def test_apply_records_the_batch_and_reports_progress_when_every_athlete_fails(template, coach):
+    from plan_templates.models import ApplyBatch
+
+    batch = ApplyBatch.objects.create(coach=coach, template=template, targets=[])
+    calls: list[tuple[int, int]] = []
+    outcomes = services.apply(
+        template,
+        targets([AthleteFactory()]),
+        now=NOW,
+        batch=batch,
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert [o.status for o in outcomes] == ["failed"] and calls == [(1, 1)]
+    mine = AthleteFactory(coach=coach)
+    (outcome,) = services.apply(template, targets([mine]), now=NOW, batch=batch)
+    assert applied(outcome).batch == batch
