@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from athletes.access import (
@@ -112,6 +113,16 @@ def _editor(request: HttpRequest, template: PlanTemplate | None) -> HttpResponse
             f"The template now has {plural(editor.shown_weeks, 'week')}: check the weeks, "
             "then save.",
         )
+    applications = (
+        [
+            (application, Week(application.start_week).name)
+            for application in template.applications.select_related("athlete__user").order_by(
+                "start_week", "pk"
+            )
+        ]
+        if template is not None
+        else []
+    )
     return render(
         request,
         "plan_templates/edit.html",
@@ -120,6 +131,7 @@ def _editor(request: HttpRequest, template: PlanTemplate | None) -> HttpResponse
             "template": template,
             "editor": editor,
             "errors": list(editor.errors()) if editor.bound else [],
+            "applications": applications,
         },
         status=400 if editor.wants_save else 200,
     )
@@ -392,11 +404,13 @@ def _results(result: Any, applications: dict[int, TemplateApplication]) -> list[
 @require_POST
 def undo(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
-    back = (
-        reverse("plan_templates:batch", args=[application.batch_id])
-        if application.batch_id
-        else reverse("plan_templates:list")
-    )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = (
+            reverse("plan_templates:batch", args=[application.batch_id])
+            if application.batch_id
+            else reverse("plan_templates:edit", args=[application.template_id])
+        )
     athlete = application.athlete
     try:
         outcome = services.undo(application, now=clock())

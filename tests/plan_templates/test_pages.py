@@ -643,3 +643,30 @@ def test_forged_editor_posts_are_answered_and_write_nothing(coach_client, forged
     response = coach_client.post(reverse("plan_templates:new"), editor_data() | forged)
     assert response.status_code in (200, 400)
     assert written() == (0, 0, 0)
+
+
+def test_the_edit_page_lists_the_applications_and_undoes_them_in_place(coach_client, coach, roster):
+    template = make_template(coach)
+    application = TemplateApplication.objects.create(
+        template=template, athlete=roster[1], start_week=START, publish_days_before=2
+    )
+    url = reverse("plan_templates:edit", args=[template.pk])
+    html = coach_client.get(url).content.decode()
+    row = re.search(rf'<tr data-application="{application.pk}">(.*?)</tr>', html, re.S)
+    assert row
+    assert "2026-W50" in row[1]
+    assert "2 days before each week" in row[1]
+    undo = reverse("plan_templates:undo", args=[application.pk])
+    response = coach_client.post(undo, {"next": url})
+    assert response["Location"] == url
+    assert not TemplateApplication.objects.exists()
+
+
+def test_undo_goes_back_only_to_this_site(coach_client, coach, roster):
+    template = make_template(coach)
+    application = TemplateApplication.objects.create(
+        template=template, athlete=roster[0], start_week=START
+    )
+    undo = reverse("plan_templates:undo", args=[application.pk])
+    response = coach_client.post(undo, {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("plan_templates:edit", args=[template.pk])
