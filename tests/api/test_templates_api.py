@@ -602,3 +602,22 @@ def test_a_batch_whose_template_was_deleted_before_the_worker_came_does_nothing(
     before = rows()
     assert apply_batch.call(batch_id) == {"status": "gone"}
     assert rows() == before
+
+
+def test_preview_and_apply_cost_the_same_queries_for_one_athlete_or_many(
+    world, coach_api, template
+):
+    many = [AthleteFactory(coach=world.coach, time_zone=ZONES[n % 3]) for n in range(12)]
+
+    def count(action: str, athletes) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = coach_api.post(
+                f"/api/v1/templates/{template.pk}/{action}/",
+                {"targets": targets(athletes)},
+                format="json",
+            )
+        assert response.status_code in (200, 202)
+        return len(captured)
+
+    assert count("preview", many[:1]) == count("preview", many)
+    assert count("apply", many[:1]) == count("apply", many)
