@@ -1,10 +1,12 @@
 """`manage.py apply_template`: apply or preview a template for athletes from the command line,
 with a progress bar; bad input is a CommandError and writes nothing."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django_tasks_db.models import DBTaskResult
 
 from plan_templates import services
 from plan_templates.models import TemplateApplication
@@ -64,6 +66,12 @@ def test_apply_template_with_a_rollout(template, coach):
     assert application.publish_days_before == 7
     assert WeeklyPlan.objects.get(athlete=other, week_start=START).status == PlanStatus.PUBLISHED
     assert WeeklyPlan.objects.get(athlete=athlete, week_start=START).status == PlanStatus.DRAFT
+    # The later weeks publish on the queue, as after applying on a page or through the API:
+    # weeks 2-4 at 7 days before their Mondays (week 1's instant had come: published now).
+    queued = DBTaskResult.objects.filter(task_path="plan_templates.tasks.publish_due_task")
+    assert sorted(task.run_after.date() for task in queued) == [
+        START + timedelta(days=7 * n - 7) for n in (1, 2, 3)
+    ]
 
 
 def test_apply_template_preview_writes_nothing(template, coach):

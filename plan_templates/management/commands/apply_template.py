@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from athletes.models import Athlete
-from plan_templates import services
-from plan_templates.models import MAX_PUBLISH_DAYS_BEFORE, PlanTemplate
+from plan_templates import services, tasks
+from plan_templates.models import MAX_PUBLISH_DAYS_BEFORE, PlanTemplate, TemplateApplication
 from plans.domain.errors import ServiceError
 from plans.domain.weeks import InvalidWeek, Week
 
@@ -68,6 +68,13 @@ class Command(BaseCommand):
                 )
         except ServiceError as error:
             raise CommandError(f"Nothing was changed: {error}") from None
+        if publish_days_before is not None:
+            # The rollout as the pages and the API queue it: a worker publishes each later week.
+            tasks.schedule_rollout(
+                TemplateApplication.objects.filter(
+                    template=chosen, athlete__in=roster, start_week=week.monday
+                )
+            )
         counts = Counter(outcome.status for outcome in outcomes)
         self.stdout.write(
             f"{chosen.name} from {week}: {counts[services.APPLIED]} applied, "
