@@ -21,13 +21,21 @@ $(VENV)/.dev-installed: requirements/dev.lock | $(PY)
 	$(PY) -m pip install --quiet -r requirements/dev.lock
 	touch $@ $(VENV)/.base-installed
 
+# The development server and, beside it, one background worker (`manage.py db_worker`: the
+# database is the task queue, see README "Background work"), started first and stopped with the
+# server (Ctrl-C or any exit). The worker does not reload on code changes: restart `make run`
+# after changing a task.
 run: $(VENV)/.base-installed
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py db_worker --no-reload --verbosity 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production-style serving: gunicorn on the configured database (DATABASE_URL), 2 x CPUs + 1
 # workers unless WORKERS says otherwise. Static files come from whitenoise after collectstatic.
+# It runs no task worker: run `manage.py db_worker` beside it, one per machine or more (README
+# "Background work"), e.g. as a second service of the same release.
 WORKERS ?= $(shell $(PYTHON) -c 'import os; print(2 * (os.cpu_count() or 1) + 1)')
 serve: $(VENV)/.base-installed
 	$(PY) manage.py migrate --no-input

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from athletes.models import Athlete, Coach
+from plan_templates.models import ApplyBatch, PlanTemplate, TemplateApplication
 from plans.models import PlanStatus, WeeklyPlan
 from workouts.models import LiftSession, RunSession
 
@@ -43,6 +44,37 @@ def get_athlete_for(user: AnyUser, pk: int, *, include_inactive: bool = False) -
         return athletes_for(user, include_inactive=include_inactive).get(pk=pk)
     except Athlete.DoesNotExist:
         raise Http404("No such athlete on your roster.") from None
+
+
+# A coach's plan templates, their apply batches and applications: the coach's own only; another
+# coach's (or a missing id) is 404.
+
+
+def templates_for(user: AnyUser) -> QuerySet[PlanTemplate]:
+    return PlanTemplate.objects.filter(coach=coach_for(user))
+
+
+def get_template_for(user: AnyUser, pk: int) -> PlanTemplate:
+    try:
+        return templates_for(user).get(pk=pk)
+    except PlanTemplate.DoesNotExist:
+        raise Http404("No such template of yours.") from None
+
+
+def get_batch_for(user: AnyUser, pk: int) -> ApplyBatch:
+    try:
+        return ApplyBatch.objects.select_related("template").get(pk=pk, coach=coach_for(user))
+    except ApplyBatch.DoesNotExist:
+        raise Http404("No such batch of yours.") from None
+
+
+def get_application_for(user: AnyUser, pk: int) -> TemplateApplication:
+    try:
+        return TemplateApplication.objects.select_related("template", "athlete__user").get(
+            pk=pk, template__coach=coach_for(user)
+        )
+    except TemplateApplication.DoesNotExist:
+        raise Http404("No such application of yours.") from None
 
 
 # Both roles: the API, the phone pages and the calendar feed ask here.
@@ -184,3 +216,15 @@ def calendar_sessions[S: (RunSession, LiftSession)](
 ) -> QuerySet[S]:
     """What the athlete's calendar shows: like the athlete's own pages, published weeks only."""
     return model.objects.filter(athlete=athlete, plan__status=PlanStatus.PUBLISHED)
+
+
+# Lists of a coach's apply batches and template applications (the API's lists): the coach's
+# own only, as get_batch_for and get_application_for find one.
+
+
+def batches_for(user: AnyUser) -> QuerySet[ApplyBatch]:
+    return ApplyBatch.objects.filter(coach=coach_for(user))
+
+
+def applications_for(user: AnyUser) -> QuerySet[TemplateApplication]:
+    return TemplateApplication.objects.filter(template__coach=coach_for(user))

@@ -21,6 +21,11 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "dashboard": ("bench/dashboard_bench.py", [], ["--sizes", "5,10", "--weeks", "3"]),
     "scheduling": ("bench/plans_bench.py", [], ["--athletes", "10", "--weeks", "2"]),
+    "templates": (
+        "bench/template_bench.py",
+        [],
+        ["--athletes", "10", "--weeks", "2", "--rounds", "1", "--query-sizes", "10,20"],
+    ),
     "api": (
         "bench/api_bench.py",
         [],

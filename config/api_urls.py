@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("athletes.api_urls")),
     path("", include("workouts.api_urls")),
     path("", include("plans.api_urls")),
+    path("", include("plan_templates.api_urls")),
     # Anything else under /api/v1/ answers JSON too.
     re_path(r"^.*$", api_not_found),
 ]

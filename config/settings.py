@@ -273,6 +273,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "SessionStatusEnum": "workouts.models.SessionStatus",
+        # What scheduling a deadlift did: the week's scheduling and a template's preview alike.
+        "ScheduleOutcomeEnum": "plans.services.OUTCOMES",
     },
 }
 

@@ -443,6 +443,95 @@ def read_span(athlete: Athlete, first: date, last: date) -> list[LoadedWeek]:
     return result
 
 
+@dataclass
+class LoadedBlock:
+    """An athlete's weeks from the one starting `first` to the one starting `last` as one
+    span: the plans by Monday, every session within reach of any of the weeks (neighbours
+    included) as the domain's dataclasses, and the lifts' rows from the e1RM history of the
+    first week on (best_e1rm reads them, week by week)."""
+
+    athlete: Athlete
+    settings: domain.AthleteSettings
+    first: date
+    last: date
+    plans: dict[date, WeeklyPlan]
+    runs: list[domain.RunSession]
+    lifts: list[domain.LiftSession]
+    lift_rows: list[dict]
+
+    def week(self, monday: date) -> LoadedWeek:
+        """One week of the block as read_weeks(detail=FULL) would load it (the rows lists
+        left empty: the week's own sessions are the domain's)."""
+        reach = _Reach.of(monday, self.settings.time_zone)
+        low, high = reach.start - BEFORE_WEEK, reach.end + AFTER_WEEK
+        return LoadedWeek(
+            athlete=self.athlete,
+            monday=monday,
+            plan=self.plans.get(monday),
+            e1rm=best_e1rm(self.lift_rows, reach.history, reach.start),
+            week=domain.AthleteWeek(
+                athlete=self.settings,
+                monday=monday,
+                runs=tuple(run for run in self.runs if low <= run.start < high),
+                lifts=tuple(lift for lift in self.lifts if low <= lift.start < high),
+            ),
+            runs=[],
+            lifts=[],
+        )
+
+
+def read_blocks(spans: Sequence[tuple[Athlete, date, date]]) -> dict[int, LoadedBlock]:
+    """For each (athlete, first Monday, last Monday): the block of weeks in four queries,
+    whatever the number of athletes (plans, runs, lifts, sets). An athlete appears once."""
+    if not spans:
+        return {}
+    settings, run_ranges, lift_ranges, mondays = {}, {}, {}, {}
+    for athlete, first, last in spans:
+        if first.weekday() != 0 or last.weekday() != 0 or last < first:
+            raise ServiceError(f"A block runs from one Monday to a later one, not {first}-{last}.")
+        item = settings[athlete.pk] = athlete_settings(athlete)
+        head, tail = _Reach.of(first, item.time_zone), _Reach.of(last, item.time_zone)
+        run_ranges[athlete.pk] = (head.start - BEFORE_WEEK, tail.end + AFTER_WEEK)
+        lift_ranges[athlete.pk] = (
+            min(head.history, head.start - BEFORE_WEEK),
+            tail.end + AFTER_WEEK,
+        )
+        mondays[athlete.pk] = (first, last)
+    plans: dict[int, dict[date, WeeklyPlan]] = defaultdict(dict)
+    by_span: dict[tuple[date, date], list[int]] = defaultdict(list)
+    for pk, span in mondays.items():
+        by_span[span].append(pk)
+    condition = Q(pk__in=[])
+    for (first, last), ids in by_span.items():
+        condition |= Q(athlete_id__in=ids, week_start__gte=first, week_start__lte=last)
+    for plan in WeeklyPlan.objects.filter(condition):
+        plans[plan.athlete_id][plan.week_start] = plan
+    runs: dict[int, list[domain.RunSession]] = defaultdict(list)
+    in_reach = RunSession.objects.filter(_in_ranges(run_ranges)).order_by("start", "pk")
+    for row in in_reach.values(*RUN_COLUMNS):
+        runs[row["athlete"]].append(_domain(domain.RunSession, row))
+    lifts: dict[int, list[dict]] = defaultdict(list)
+    for row in _lifts_with_sets(LiftSession.objects.filter(_in_ranges(lift_ranges))):
+        lifts[row["athlete"]].append(row)
+    return {
+        athlete.pk: LoadedBlock(
+            athlete=athlete,
+            settings=settings[athlete.pk],
+            first=first,
+            last=last,
+            plans=plans[athlete.pk],
+            runs=runs[athlete.pk],
+            lifts=[
+                _domain(domain.LiftSession, row)
+                for row in lifts[athlete.pk]
+                if row["start"] >= run_ranges[athlete.pk][0]
+            ],
+            lift_rows=lifts[athlete.pk],
+        )
+        for athlete, first, last in spans
+    }
+
+
 def current_e1rms(athletes: Sequence[Athlete], now: datetime) -> dict[int, E1rm | None]:
     """Each athlete's e1RM as this week's prescription would use it: Detail.E1RM of the week
     of `now` in their time zone (two queries per distinct local Monday, one in practice)."""

@@ -25,7 +25,7 @@ from plans.domain.constants import (
 )
 from plans.domain.prescription import PrescriptionError, prescribe, prescribed_by_scheduler
 from plans.domain.rules import evaluate_week as evaluate_athlete_week
-from plans.domain.scheduling import SchedulingError
+from plans.domain.scheduling import Placement, SchedulingError
 from plans.domain.scheduling import schedule_deadlift as place_deadlift
 from plans.domain.weeks import same_local_time, week_of
 from plans.models import PlanStatus, WeeklyPlan
@@ -33,6 +33,7 @@ from plans.selectors import Detail, LoadedWeek, ServiceError, read_week, read_we
 from workouts.models import Exercise, LiftSession, LiftSet, RunSession, SessionStatus
 
 __all__ = [
+    "SchedulePlan",
     "ScheduleResult",
     "ServiceError",
     "WeekReport",
@@ -209,15 +210,20 @@ def _schedule(
 ) -> list[ScheduleResult]:
     loaded = read_weeks(athletes, week, detail=Detail.FULL)
     items = list(loaded.values())
-    plan = _SchedulePlan(now)
+    plan = SchedulePlan(now)
     for item in progress(items) if progress else items:
         plan.add(item, sets, reps)
     plan.write()
     return plan.results
 
 
-class _SchedulePlan:
-    """Collects every athlete's changes, then writes them in a handful of bulk statements."""
+class SchedulePlan:
+    """Collects every athlete's changes, then writes them in a handful of bulk statements.
+
+    Public for callers that load the weeks themselves and write in their own transaction
+    (plan_templates applies a block of weeks with runs the database does not hold yet): `add`
+    each LoadedWeek (with the placement, when the caller computed it already), then `write`;
+    `results` follow the order of the calls, their session ids set by `write`."""
 
     def __init__(self, now: datetime) -> None:
         self.now = now
@@ -239,11 +245,18 @@ class _SchedulePlan:
             )
         return self._prescriptions[key]
 
-    def add(self, item: LoadedWeek, sets: int | None, reps: int | None) -> None:
-        try:
-            placement = place_deadlift(item.week, now=self.now)
-        except SchedulingError as error:
-            raise ServiceError(f"{item.athlete}: {error}") from None
+    def add(
+        self,
+        item: LoadedWeek,
+        sets: int | None,
+        reps: int | None,
+        placement: Placement | None = None,
+    ) -> None:
+        if placement is None:
+            try:
+                placement = place_deadlift(item.week, now=self.now)
+            except SchedulingError as error:
+                raise ServiceError(f"{item.athlete}: {error}") from None
         self.removed.extend(placement.extra_session_ids)
         if placement.start is None:
             self.results.append(
@@ -297,7 +310,7 @@ class _SchedulePlan:
         if self.new_sessions:
             plans = _plans_for([item for _, item, _ in self.new_sessions])
             for _, item, session in self.new_sessions:
-                session.plan = plans[item.athlete.pk]
+                session.plan = plans[item.athlete.pk, item.monday]
             LiftSession.objects.bulk_create([session for _, _, session in self.new_sessions])
             for index, _, session in self.new_sessions:
                 self.results[index] = replace(self.results[index], session_id=session.pk)
@@ -312,16 +325,17 @@ class _SchedulePlan:
             )
 
 
-def _plans_for(items: Sequence[LoadedWeek]) -> dict[int, WeeklyPlan]:
-    """Each athlete's plan for the week, creating the missing ones as drafts in one statement."""
-    plans = {item.athlete.pk: item.plan for item in items if item.plan is not None}
-    missing = [
-        WeeklyPlan(athlete=item.athlete, week_start=item.monday)
+def _plans_for(items: Sequence[LoadedWeek]) -> dict[tuple[int, date], WeeklyPlan]:
+    """Each athlete-week's plan, by (athlete id, Monday), creating the missing ones as drafts
+    in one statement (a caller may schedule several weeks of one athlete at once)."""
+    plans = {(item.athlete.pk, item.monday): item.plan for item in items if item.plan is not None}
+    missing = {
+        (item.athlete.pk, item.monday): WeeklyPlan(athlete=item.athlete, week_start=item.monday)
         for item in items
         if item.plan is None
-    ]
-    for plan in WeeklyPlan.objects.bulk_create(missing):
-        plans[plan.athlete_id] = plan
+    }
+    for plan in WeeklyPlan.objects.bulk_create(list(missing.values())):
+        plans[plan.athlete_id, plan.week_start] = plan
     return plans
 
 

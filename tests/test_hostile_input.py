@@ -68,7 +68,7 @@ def snapshot() -> dict[str, list[str]]:
     while it answers 400, which stores nothing a user sent."""
     models = [
         model
-        for label in ("athletes", "workouts", "plans")
+        for label in ("athletes", "workouts", "plans", "plan_templates")
         for model in apps.get_app_config(label).get_models()
         if model is not WeekVerdict
     ]
@@ -104,6 +104,11 @@ def api_json_endpoints(world) -> list[tuple[str, str]]:
         ("post", f"/api/v1/athletes/{pk}/weeks/{week}/schedule-deadlift/"),
         ("post", f"/api/v1/athletes/{pk}/weeks/{week}/apply-fix/"),
         ("post", f"/api/v1/weeks/{week}/schedule-roster/"),
+        ("post", "/api/v1/templates/"),
+        ("put", f"/api/v1/templates/{world.template.pk}/"),
+        ("post", f"/api/v1/templates/{world.template.pk}/copy/"),
+        ("post", f"/api/v1/templates/{world.template.pk}/preview/"),
+        ("post", f"/api/v1/templates/{world.template.pk}/apply/"),
     ]
 
 

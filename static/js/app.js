@@ -36,6 +36,13 @@
   function afterSwaps() {
     var roots = settled.filter(function (el) { return el instanceof Element && el.isConnected; });
     settled = [];
+    // A part that polls itself ([data-poll], e.g. a batch's progress) never takes focus: the
+    // coach may be elsewhere on the page. It only says its data-announce, once it has one.
+    roots = roots.filter(function (root) {
+      if (!root.matches("[data-poll]")) return true;
+      announce(root.getAttribute("data-announce"));
+      return false;
+    });
     if (!roots.length) return;
     var target = null;
     roots.some(function (root) {

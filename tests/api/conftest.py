@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -6,6 +6,13 @@ from django.core.cache import cache
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from plan_templates.models import (
+    ApplyBatch,
+    PlanTemplate,
+    TemplateApplication,
+    TemplateRun,
+    TemplateWeek,
+)
 from plans.models import PlanStatus, WeeklyPlan
 from tests.factories import (
     AthleteFactory,
@@ -61,6 +68,23 @@ class World:
             LiftSetFactory(session=self.lift, order=2, target_load_kg=Decimal("100")),
         ]
         publish(self.athlete)
+        # The coach's plan template, applied once to the athlete by a batch that is done.
+        self.template = make_template(self.coach)
+        self.batch = ApplyBatch.objects.create(
+            coach=self.coach,
+            template=self.template,
+            targets=[{"athlete": self.athlete.pk, "start_week": "2026-W50"}],
+            status="done",
+            athletes_total=1,
+            athletes_done=1,
+            result=[],
+        )
+        self.application = TemplateApplication.objects.create(
+            template=self.template,
+            athlete=self.athlete,
+            start_week=MONDAY + timedelta(weeks=1),
+            batch=self.batch,
+        )
 
     def user(self, caller: str):
         return None if caller == "anonymous" else getattr(self, caller).user
@@ -75,3 +99,23 @@ def publish(athlete, monday=MONDAY):
 @pytest.fixture
 def world(db):
     return World()
+
+
+def make_template(coach, name="Winter block", weeks=2) -> PlanTemplate:
+    """A template of `weeks` weeks, each with an interval run on Tuesday 07:00 and an easy run
+    on Thursday 18:00 (local), and a 3 x 3 deadlift."""
+    template = PlanTemplate.objects.create(coach=coach, name=name, weeks=weeks)
+    for number in range(1, weeks + 1):
+        week = TemplateWeek.objects.create(template=template, number=number)
+        TemplateRun.objects.create(
+            week=week, weekday=1, start_time=time(7), kind=RunKind.INTERVAL, duration_minutes=60
+        )
+        TemplateRun.objects.create(
+            week=week,
+            weekday=3,
+            start_time=time(18),
+            kind=RunKind.EASY,
+            duration_minutes=45,
+            distance_km=Decimal("8.5"),
+        )
+    return template

@@ -47,6 +47,35 @@ def _log_body(w: World) -> dict:
     return {"order": 1, "reps": 3, "load_kg": 100, "rir": 1, "client_id": str(uuid.uuid4())}
 
 
+def _template_body(w: World) -> dict:
+    return {
+        "name": f"Block {uuid.uuid4().hex[:8]}",
+        "description": "",
+        "weeks": 1,
+        "week_list": [
+            {
+                "number": 1,
+                "has_deadlift": True,
+                "deadlift_sets": 3,
+                "deadlift_reps": 3,
+                "runs": [
+                    {
+                        "weekday": 1,
+                        "start_time": "07:00",
+                        "kind": "interval",
+                        "duration_minutes": 60,
+                        "distance_km": 10,
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def _targets_body(w: World) -> dict:
+    return {"targets": [{"athlete": w.athlete.pk, "start_week": "2026-W51"}]}
+
+
 class Multipart(dict):
     """A body sent as multipart/form-data rather than JSON."""
 
@@ -58,6 +87,11 @@ def _run_files_body(w: World) -> Multipart:
 
 # (url name, url kwargs, method, body, expected statuses for CALLERS in order)
 RUN, LIFT, ATH, SET = "run", "lift", "athlete", "set"
+TPL, BATCH, APP = "template", "batch", "application"
+# Plan templates are the coach's own: an athlete may never use them (403), another coach's
+# are 404.
+COACH_ONLY_LIST = (401, 403, 403, 200, 200)
+COACH_ONLY_OBJECT = (401, 403, 403, 200, 404)
 TABLE = [
     (
         "token",
@@ -158,12 +192,33 @@ TABLE = [
         (401, 200, 404, 200, 404),
     ),
     ("logged-set", {"pk": LIFT, "set_pk": SET}, "delete", None, (401, 204, 404, 204, 404)),
+    ("template-list", {}, "get", None, COACH_ONLY_LIST),
+    ("template-list", {}, "post", _template_body, (401, 403, 403, 201, 201)),
+    ("template-detail", {"pk": TPL}, "get", None, COACH_ONLY_OBJECT),
+    ("template-detail", {"pk": TPL}, "put", _template_body, COACH_ONLY_OBJECT),
+    ("template-detail", {"pk": TPL}, "delete", None, (401, 403, 403, 204, 404)),
+    ("template-copy", {"pk": TPL}, "post", lambda w: {"name": "Copy"}, (401, 403, 403, 201, 404)),
+    ("template-preview", {"pk": TPL}, "post", _targets_body, COACH_ONLY_OBJECT),
+    ("template-apply", {"pk": TPL}, "post", _targets_body, (401, 403, 403, 202, 404)),
+    ("template-batch-list", {}, "get", None, COACH_ONLY_LIST),
+    ("template-batch-detail", {"pk": BATCH}, "get", None, COACH_ONLY_OBJECT),
+    ("template-application-list", {}, "get", None, COACH_ONLY_LIST),
+    ("template-application-detail", {"pk": APP}, "get", None, COACH_ONLY_OBJECT),
+    ("template-application-detail", {"pk": APP}, "delete", None, (401, 403, 403, 204, 404)),
     ("run-files", {"pk": ATH}, "post", _run_files_body, (401, 201, 404, 201, 404)),
 ]
 
 
 def _resolve(w: World, kwargs: dict) -> dict:
-    objects = {RUN: w.run.pk, LIFT: w.lift.pk, ATH: w.athlete.pk, SET: w.sets[0].pk}
+    objects = {
+        RUN: w.run.pk,
+        LIFT: w.lift.pk,
+        ATH: w.athlete.pk,
+        SET: w.sets[0].pk,
+        TPL: w.template.pk,
+        BATCH: w.batch.pk,
+        APP: w.application.pk,
+    }
     return {key: objects.get(value, value) for key, value in kwargs.items()}
 
 

@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
 from tests.api.conftest import WEEK, World
 
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
-# Requests per operation and caller: about 30 operations x 2 callers x 8, some 500 requests.
+# Requests per operation and caller: about 40 operations x 2 callers x 8, some 600 requests.
 EXAMPLES = 8
 
 
@@ -80,6 +80,9 @@ def _real_ids(world: World, operation) -> dict:
         ("/api/v1/athletes/", world.athlete.pk),
         ("/api/v1/run-sessions/", world.run.pk),
         ("/api/v1/lift-sessions/", world.lift.pk),
+        ("/api/v1/templates/", world.template.pk),
+        ("/api/v1/template-batches/", world.batch.pk),
+        ("/api/v1/template-applications/", world.application.pk),
     ):
         if operation.path.startswith(prefix):
             ids["id"] = pk

@@ -3,6 +3,7 @@ report. Their figures are not checked (a benchmark is not a timed test); that th
 their tables is. The API one needs wrk and is left out without it."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 def test_every_benchmark_runs_in_a_smoke_run(tmp_path):
     report = tmp_path / "REPORT.md"
-    only = ["dashboard", "scheduling"] + (["api"] if shutil.which("wrk") else [])
+    only = ["dashboard", "scheduling", "templates"] + (["api"] if shutil.which("wrk") else [])
     done = subprocess.run(
         # On the database of this test run only: CI runs the suite on each.
         [sys.executable, "bench/run_all.py", "--quick", "--out", str(report), "--databases"]
@@ -39,6 +40,9 @@ def test_every_benchmark_runs_in_a_smoke_run(tmp_path):
     first_visit = "11" if not os.environ.get("DATABASE_URL") else "10"
     assert f"| 10 | {first_visit} / 3 |" in text
     assert "### Scheduling and the plans engine" in text
+    assert "### Applying a plan template" in text
+    # Queries constant in the number of athletes: 10 and 20 take the same.
+    assert re.search(r"\| queries per apply, 10 vs 20 athletes \| (\d+) vs \1 \|", text), text
     if "api" in only:
         assert "### The API through gunicorn, down to the bare stack" in text
         for ratio in ("| healthz / bare |", "| ping / healthz |", "| week / ping |"):

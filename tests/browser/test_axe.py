@@ -12,6 +12,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from athletes.models import Athlete
+from plan_templates import services as template_services
+from plan_templates import tasks
+from plan_templates.models import ApplyBatch, PlanTemplate
 from plans.domain.weeks import Week
 from tests.browser.login import log_in
 from tests.factories import PASSWORD, AthleteFactory
@@ -43,10 +46,35 @@ def serious_axe_violations(page: Page) -> list[tuple[str, str, list]]:
     ]
 
 
+def a_template(athlete: Athlete) -> tuple[PlanTemplate, ApplyBatch]:
+    """A 2-week template of the demo coach's and a batch applying it, still queued."""
+    coach = athlete.coach
+    assert coach is not None
+    week = {"has_deadlift": True, "deadlift_sets": 3, "deadlift_reps": 3}
+    run = {"weekday": 1, "start_time": "07:00", "kind": "interval", "duration_minutes": 50}
+    template = template_services.replace_template(
+        None,
+        coach=coach,
+        data={
+            "name": "Base block",
+            "weeks": 2,
+            "week_list": [{"number": n, **week, "runs": [run]} for n in (1, 2)],
+        },
+    )
+    monday = Week.of(datetime.now(UTC), athlete.tz).next.monday
+    batch = tasks.start_batch(
+        coach=coach,
+        template=template,
+        targets=[template_services.Target(athlete=athlete, start_week=monday)],
+    )
+    return template, batch
+
+
 def coach_pages() -> dict[str, str]:
     athlete = Athlete.objects.get(user__username="ben")
     week = Week.of(datetime.now(UTC), athlete.tz).name
     lift = LiftSession.objects.filter(athlete=athlete).latest("start")
+    template, batch = a_template(athlete)
     return {
         "dashboard": "/dashboard/",
         "roster": "/roster/",
@@ -61,6 +89,14 @@ def coach_pages() -> dict[str, str]:
         "weeks ahead": "/ahead/",
         "season": f"/athletes/{athlete.pk}/season/",
         "password change": "/password/",
+        "templates": "/templates/",
+        "new template": "/templates/new/",
+        "edit template": f"/templates/{template.pk}/",
+        "apply template": f"/templates/{template.pk}/apply/",
+        "copy template": f"/templates/{template.pk}/copy/",
+        "delete template": f"/templates/{template.pk}/delete/",
+        "save as template": f"/templates/from-athlete/{athlete.pk}/",
+        "template batch": f"/templates/batches/{batch.pk}/",
     }
 
 
@@ -72,7 +108,8 @@ def test_every_coach_page_passes_axe(page: Page, demo, scheme):
     expect(page.locator("html")).to_have_attribute("data-bs-theme", scheme)
     found = {"login": serious_axe_violations(page)}
     log_in(page, "coach", "ironstride-demo")
-    for name, path in coach_pages().items():
+    coach_pages_seen = coach_pages()
+    for name, path in coach_pages_seen.items():
         page.goto(path)
         found[name] = serious_axe_violations(page)
     # A form with errors: the summary, the invalid fields, the password note.
@@ -81,6 +118,18 @@ def test_every_coach_page_passes_axe(page: Page, demo, scheme):
     expect(page.locator(".error-summary")).to_be_visible()
     page.wait_for_load_state("load")  # its stylesheets too: axe reads the computed colours
     found["add athlete, with errors"] = serious_axe_violations(page)
+    # The template editor with errors, and the apply page's preview.
+    page.goto("/templates/new/")
+    page.get_by_role("button", name="Save template").first.click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    page.wait_for_load_state("load")
+    found["new template, with errors"] = serious_axe_violations(page)
+    page.goto(coach_pages_seen["apply template"])
+    page.get_by_label("Ben", exact=False).first.check()
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("[data-preview-athlete]")).to_have_count(1)
+    page.wait_for_load_state("load")
+    found["apply template, preview"] = serious_axe_violations(page)
     failing = {name: v for name, v in found.items() if v}
     assert failing == {}, pformat(failing, width=120)
 

@@ -16,6 +16,7 @@ from athletes.models import Athlete, Coach
 from plans import services
 from plans.domain.weeks import Week
 from tests.browser.login import log_in
+from tests.browser.test_axe import a_template
 from tests.factories import PASSWORD, AthleteFactory
 from tests.workouts import phone_data
 from workouts.models import LiftSession
@@ -128,6 +129,7 @@ def test_every_coach_link_and_button_is_44_px_at_390(demo: Page):
     page.set_viewport_size(NARROW)
     athlete = Athlete.objects.get(user__username="ben")
     week = Week.of(timezone.now(), athlete.tz).name
+    template, batch = a_template(athlete)
     small = {}
     for path in [
         "/dashboard/",
@@ -142,6 +144,11 @@ def test_every_coach_link_and_button_is_44_px_at_390(demo: Page):
         "/ahead/",
         f"/athletes/{athlete.pk}/season/",
         "/password/",
+        "/templates/",
+        "/templates/new/",
+        f"/templates/{template.pk}/",
+        f"/templates/{template.pk}/apply/",
+        f"/templates/batches/{batch.pk}/",
     ]:
         page.goto(path)
         small[path] = page.evaluate(SMALL_TARGETS)
