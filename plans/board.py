@@ -57,6 +57,7 @@ class Card:
     # (short, long, set), as numbered_sets() names them.
     sets: tuple[tuple[str, str, domain.LiftSet], ...] = ()
     compliance: Mark | None = None  # how well it matched its plan, once past
+    unplanned: bool = False  # a run made from a run file no planned run matched
     flags: list[Flag] = field(default_factory=list)  # shown here in full, with the fix
     mentions: list[Flag] = field(default_factory=list)  # shown on another card; linked
 
@@ -168,6 +169,7 @@ def cards(report: WeekReport, *, now: datetime) -> list[Card]:
                 edit_url=reverse("workouts:run_edit", args=[athlete_id, run.id]),
                 move_url=reverse("workouts:run_move", args=[athlete_id, run.id]),
                 compliance=mark(run, now),
+                unplanned=run.unplanned,
             )
         )
     for row in report.loaded.lifts:

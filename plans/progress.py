@@ -100,6 +100,7 @@ def progress_of(span: list[LoadedWeek]) -> Progress:
                 row["duration_minutes"],
                 row["actual_duration_minutes"],
                 row["distance_km"],
+                row["unplanned"],
             )
             for row in loaded.runs
         )

@@ -75,6 +75,7 @@ RUN_COLUMNS = (
     "actual_duration_minutes",
     "notes",
     "distance_km",
+    "unplanned",
 )
 LIFT_COLUMNS = (
     "id",
@@ -581,14 +582,14 @@ def recent_compliance(time_zones: Mapping[int, str], now: datetime) -> dict[int,
         RunSession.objects.filter(athlete_id__in=ids, start__gte=since, start__lt=until)
         .annotate(logged=Value(False, output_field=BooleanField()))
         .order_by()  # a compound statement's parts may not be ordered
-        .values_list(*_PAST_COLUMNS, "logged")
+        .values_list(*_PAST_COLUMNS, "logged", "unplanned")
     )
     logged_set = LiftSet.objects.filter(session=OuterRef("pk"), reps__isnull=False)
     lifts = (
         LiftSession.objects.filter(athlete_id__in=ids, start__gte=since, start__lt=until)
-        .annotate(logged=Exists(logged_set))
+        .annotate(logged=Exists(logged_set), unplanned=Value(False, output_field=BooleanField()))
         .order_by()
-        .values_list(*_PAST_COLUMNS, "logged")
+        .values_list(*_PAST_COLUMNS, "logged", "unplanned")
     )
     sessions: dict[int, list[compliance.PastSession]] = defaultdict(list)
     for pk, *values in runs.union(lifts, all=True):

@@ -90,6 +90,7 @@ class Session(models.Model):
             planned_end=self.planned_end,
             now=now,
             logged=self.has_logged_set,
+            unplanned=bool(getattr(self, "unplanned", False)),  # runs only
         )
 
     @classmethod
@@ -113,6 +114,9 @@ class Session(models.Model):
 class RunSession(Session):
     kind = models.CharField(max_length=16, choices=RunKind)
     distance_km = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    # A run nobody planned: made from a run file that matched no planned run. It happened, so
+    # the rules judge it, but there was no plan to follow: it has no compliance colour.
+    unplanned = models.BooleanField(default=False)
 
     class Meta(Session.Meta):
         constraints = [

@@ -153,6 +153,7 @@ def _store(athlete: Athlete, files: Sequence[_Parsed], now: datetime) -> dict[in
                     actual_start=record.start,
                     actual_duration_minutes=record.elapsed_minutes,
                     distance_km=record.distance_km,
+                    unplanned=True,
                 )
     RunSession.objects.bulk_update(
         done_runs.values(),

@@ -264,9 +264,12 @@ class RunSessionSerializer(SessionSerializer):
             "kind",
             *SessionSerializer.shared_fields,
             "distance_km",
+            "unplanned",
             "missed",
             "compliance",
         ]
+        # Set by a run file that matched no planned run; a client does not plan one.
+        read_only_fields = ["unplanned"]
 
 
 class LiftSessionSerializer(SessionSerializer):

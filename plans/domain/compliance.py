@@ -5,7 +5,8 @@ workouts, and the share of an athlete's recent sessions that did.
 - yellow "Partial": done, for 50 % up to (not including) 80 %, or above 120 % up to 150 %;
 - red "Off plan": done for under 50 % or over 150 % of the plan, missed, or skipped (the
   athlete said it did not happen: the plan was not followed, whoever decided it);
-- no colour: a planned session whose planned end is not yet past (still to come, or under way).
+- no colour: a planned session whose planned end is not yet past (still to come, or under way),
+  and an unplanned run (a run file that matched no planned run: there was no plan to follow).
 
 A done session without an actual duration counts as its planned one (green), and so does a
 lift with a set logged that nobody marked done (it happened; a lift with a logged set is never
@@ -123,9 +124,13 @@ def judge(
     planned_end: datetime,
     now: datetime,
     logged: bool = False,
+    unplanned: bool = False,
 ) -> Mark | None:
-    """A session's mark at `now`, or None while it has none (still to come or under way).
-    `logged`: a lift with a set logged, which happened even if nobody marked it done."""
+    """A session's mark at `now`, or None while it has none (still to come or under way) and
+    for an unplanned run. `logged`: a lift with a set logged, which happened even if nobody
+    marked it done."""
+    if unplanned:
+        return None
     if status == SKIPPED:
         return Mark(Colour.RED, Why.SKIPPED, None)
     if status == DONE:
@@ -165,6 +170,7 @@ def mark(session: Judged, now: datetime) -> Mark | None:
         planned_end=session.planned_end,
         now=now,
         logged=_logged(session),
+        unplanned=bool(getattr(session, "unplanned", False)),
     )
 
 
@@ -177,6 +183,7 @@ class PastSession:
     status: str
     actual_duration_minutes: int | None = None
     logged: bool = False
+    unplanned: bool = False
 
     @property
     def planned_end(self) -> datetime:
@@ -269,8 +276,8 @@ def window_start(now: datetime, days: int) -> datetime:
 class RunVolume:
     """A week's running volume, planned against done. Planned: every run of the week as the
     plan had it (skipped and missed ones too; planned durations, and the distance each run
-    carries). Done: the done runs, each by its actual duration where one was given, else its
-    planned one, and its distance."""
+    carries), but not the unplanned ones (no plan had them). Done: the done runs, each by its
+    actual duration where one was given, else its planned one, and its distance."""
 
     planned_minutes: int = 0
     done_minutes: int = 0
@@ -292,15 +299,18 @@ class VolumeRun:
     duration_minutes: int
     actual_duration_minutes: int | None = None
     distance_km: Decimal | None = None
+    unplanned: bool = False
 
 
 def run_volume(runs: Iterable[VolumeRun]) -> RunVolume:
+    """Planned: the runs planned (an unplanned run was not); done: every run done."""
     planned_minutes = done_minutes = 0
     planned_km = done_km = Decimal(0)
     for run in runs:
         km = run.distance_km or Decimal(0)
-        planned_minutes += run.duration_minutes
-        planned_km += km
+        if not run.unplanned:
+            planned_minutes += run.duration_minutes
+            planned_km += km
         if run.status == DONE:
             done_minutes += run.actual_duration_minutes or run.duration_minutes
             done_km += km

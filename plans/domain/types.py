@@ -103,6 +103,7 @@ class RunSession(_Timed):
     status: str
     actual_start: datetime | None = None
     actual_duration_minutes: int | None = None
+    unplanned: bool = False  # done without a plan (a run file that matched no planned run)
 
     def __post_init__(self) -> None:
         _require_aware("A run's start", self.start)

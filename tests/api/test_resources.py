@@ -83,6 +83,7 @@ def test_run_session_shape_numbers_and_offsets(world):
         "actual_duration_minutes": None,
         "notes": "",
         "distance_km": 10.5,
+        "unplanned": False,
         "missed": False,
         "compliance": None,
     }

@@ -161,6 +161,15 @@ def test_done_and_logged_sessions_offer_no_move(coach_client, athlete):
     assert 'draggable="true"' not in html
 
 
+def test_an_unplanned_run_says_so_and_has_no_compliance_colour(coach_client, athlete):
+    done = {"status": SessionStatus.DONE, "actual_duration_minutes": 60}
+    RunSessionFactory(athlete=athlete, start=local(0, 7), unplanned=True, **done)
+    RunSessionFactory(athlete=athlete, start=local(1, 7), **done)  # planned and done: green
+    html = week_page(coach_client, athlete).content.decode()
+    assert html.count(">Unplanned<") == 1
+    assert html.count('data-compliance="green"') == 1
+
+
 # ---------------------------------------------------------------------------- flags
 
 

@@ -266,3 +266,23 @@ def test_shares_hold_until_the_next_open_end_or_local_midnight():
     at_now = PastSession(now - timedelta(minutes=60), 60, "planned")
     assert shares_hold_until([at_now], now=now, time_zone=BERLIN) == now
     assert shares_hold_until([], now=now, time_zone=UTC) == datetime(2026, 12, 3, tzinfo=UTC)
+
+
+def test_an_unplanned_run_has_no_colour_and_no_planned_volume():
+    """A run file that matched no planned run made it: it happened, but no plan was followed
+    or broken. The same run, planned, is judged as any other."""
+    start = NOW - timedelta(days=1)
+    made = RunSession(1, "easy", start, 40, "done", start, 40, unplanned=True)
+    planned = RunSession(2, "easy", start, 40, "done", start, 40)
+    assert mark(made, NOW) is None
+    assert mark(planned, NOW) == Mark(Colour.GREEN, Why.ON_PLAN, 100)
+    assert (
+        share_over(
+            [PastSession(start, 40, "done", 40, unplanned=True)], now=NOW, days=7, time_zone=UTC
+        )
+        == Share()
+    )
+    volume = run_volume(
+        [VolumeRun("done", 40, 40, Decimal("8"), unplanned=True), VolumeRun("done", 30, 30)]
+    )
+    assert volume == RunVolume(30, 70, Decimal("0"), Decimal("8"))
