@@ -351,6 +351,8 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "nav": NAV,
         "batch": found,
+        # Times on the coach's own clock (get_batch_for has read the coach already).
+        "coach_tz": coach_for(request.user).time_zone,
         "template": found.template,
         "running": running,
         "poll_seconds": POLL_SECONDS,

@@ -482,6 +482,8 @@ def apply_through_the_page(client, template, athletes, **extra) -> ApplyBatch:
 
 @pytest.mark.django_db(transaction=True)
 def test_apply_queues_a_batch_the_worker_runs_and_the_page_shows(coach_client, coach, roster):
+    coach.time_zone = "America/Los_Angeles"
+    coach.save()
     template = make_template(coach)
     batch = apply_through_the_page(coach_client, template, roster, publish_days_before="2")
     assert batch.status == BatchStatus.QUEUED
@@ -498,6 +500,9 @@ def test_apply_queues_a_batch_the_worker_runs_and_the_page_shows(coach_client, c
     html = response.content.decode()
     assert "hx-trigger" not in html
     assert html.count('btn-outline-danger">Undo<') == 3
+    # When it finished, on the coach's own clock and named so.
+    finished = batch.finished_at.astimezone(coach.tz)
+    assert f"at {finished:%a} {finished.day} {finished:%b, %H:%M} ({coach.time_zone})" in html
     # htmx asks for the status part only.
     fragment = coach_client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert fragment.lstrip().startswith("<section") or "<section" in fragment
