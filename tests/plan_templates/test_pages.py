@@ -501,6 +501,7 @@ def test_apply_queues_a_batch_the_worker_runs_and_the_page_shows(coach_client, c
     assert "hx-trigger" not in html
     assert html.count('btn-outline-danger">Undo<') == 3
     # When it finished, on the coach's own clock and named so.
+    assert batch.finished_at is not None
     finished = batch.finished_at.astimezone(coach.tz)
     assert f"at {finished:%a} {finished.day} {finished:%b, %H:%M} ({coach.time_zone})" in html
     # htmx asks for the status part only.
