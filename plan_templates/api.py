@@ -41,9 +41,10 @@ from plan_templates.models import (
     TemplateRun,
     TemplateWeek,
 )
+from plans.converters import ApiWeekField
 from plans.domain import types as domain
 from plans.domain.templates import REASONS, PlannedRun, ReportedRun
-from plans.domain.weeks import InvalidWeek, Week
+from plans.domain.weeks import Week
 from plans.services import OUTCOMES
 from workouts.models import RunKind
 
@@ -56,20 +57,6 @@ MAX_TARGETS = 500
 @extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2})?$", "example": "07:00"})
 class LocalTimeField(serializers.TimeField):
     """ "HH:MM" out, "HH:MM" or "HH:MM:SS" in: a local clock time, in each athlete's zone."""
-
-
-@extend_schema_field({"type": "string", "example": "2026-W49"})
-class WeekField(serializers.Field):
-    """An ISO week in a body: a `Week`, or the parser's words as the field's error (400)."""
-
-    def to_internal_value(self, data: Any) -> Week:
-        try:
-            return Week.parse(data)
-        except InvalidWeek as error:
-            raise serializers.ValidationError(str(error)) from None
-
-    def to_representation(self, value: Week) -> str:
-        return str(value)
 
 
 @extend_schema_field(
@@ -203,7 +190,7 @@ def templates_with_weeks(templates: QuerySet[PlanTemplate]) -> QuerySet[PlanTemp
 
 class TargetSerializer(serializers.Serializer):
     athlete = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    start_week = WeekField(help_text="The athlete's week 1 of the block, e.g. 2026-W50.")
+    start_week = ApiWeekField(help_text="The athlete's week 1 of the block, e.g. 2026-W50.")
 
 
 class TargetsSerializer(serializers.Serializer):

@@ -32,11 +32,12 @@ from athletes.access import (
 )
 from athletes.models import Athlete
 from plans import selectors, services
+from plans.converters import ApiWeekField
 from plans.domain import types as domain
 from plans.domain.compliance import mark
 from plans.domain.horizon import holds_until
 from plans.domain.rules import evaluate_week as evaluate_athlete_week
-from plans.domain.weeks import FIRST_MONDAY, LAST_MONDAY, InvalidWeek, Week
+from plans.domain.weeks import FIRST_MONDAY, LAST_MONDAY, Week
 from plans.models import PlanStatus
 from plans.selectors import Detail
 from plans.verdicts import RULES_VERSION
@@ -291,20 +292,6 @@ WEEK_HELP = f"ISO week from {Week(FIRST_MONDAY)} to {Week(LAST_MONDAY)}, e.g. 20
 WEEK_PARAMETERS = [OpenApiParameter("week", str, OpenApiParameter.PATH, description=WEEK_HELP)]
 
 
-@extend_schema_field({"type": "string", "example": "2026-W49"})
-class WeekQueryField(serializers.Field):
-    """A week in a query or a body: a `Week`, or the parser's words as the field's error (400)."""
-
-    def to_internal_value(self, data: str) -> Week:
-        try:
-            return Week.parse(data)
-        except InvalidWeek as error:
-            raise serializers.ValidationError(str(error)) from None
-
-    def to_representation(self, value: Week) -> str:
-        return str(value)
-
-
 class AthleteWeekView(APIView):
     def athlete(self, request: Request, pk: int) -> Athlete:
         return get_visible_athlete(request.user, pk)
@@ -406,7 +393,7 @@ class ScheduleRosterView(APIView):
 
 
 class ViolationQuerySerializer(serializers.Serializer):
-    week = WeekQueryField(required=False, help_text=WEEK_HELP)
+    week = ApiWeekField(required=False, help_text=WEEK_HELP)
     severity = serializers.ChoiceField(choices=[s.value for s in domain.Severity], required=False)
 
 
