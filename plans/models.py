@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,20 @@ class WeeklyPlanQuerySet(models.QuerySet["WeeklyPlan"]):
         """The plan of the athlete's local week that `start` falls in, created as a draft."""
         plan, _ = self.get_or_create(athlete=athlete, week_start=week_of(start, athlete.tz))
         return plan
+
+    def for_weeks(self, athlete: "Athlete", mondays: Iterable[date]) -> dict[date, "WeeklyPlan"]:
+        """for_start for many weeks at once (bulk writes do not call save): the plans of the
+        athlete's weeks by Monday, read in one query, the missing ones made as drafts in one."""
+        wanted = set(mondays)
+        rows = WeeklyPlan.objects.filter(athlete=athlete, week_start__in=wanted)
+        plans: dict[date, WeeklyPlan] = {plan.week_start: plan for plan in rows}
+        missing = [
+            WeeklyPlan(athlete=athlete, week_start=monday)
+            for monday in sorted(wanted - plans.keys())
+        ]
+        for plan in WeeklyPlan.objects.bulk_create(missing):
+            plans[plan.week_start] = plan
+        return plans
 
 
 class WeeklyPlan(models.Model):

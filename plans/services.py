@@ -506,12 +506,9 @@ def change_time_zone(*, athlete: Athlete, time_zone: str, now: datetime | None =
         # A session under way or over is history and keeps its instant, like a done one.
         if session.status == SessionStatus.PLANNED and session.start > now:
             starts[session] = same_local_time(session.start, old_tz, new_tz)
-    plans = {plan.week_start: plan for plan in WeeklyPlan.objects.filter(athlete=athlete)}
-    missing = {week_of(starts.get(s, s.start), new_tz) for s in sessions} - set(plans)
-    for plan in WeeklyPlan.objects.bulk_create(
-        [WeeklyPlan(athlete=athlete, week_start=monday) for monday in sorted(missing)]
-    ):
-        plans[plan.week_start] = plan
+    plans = WeeklyPlan.objects.for_weeks(
+        athlete, {week_of(starts.get(s, s.start), new_tz) for s in sessions}
+    )
     changed, moved = [], 0
     for session in sessions:
         start = starts.get(session, session.start)

@@ -209,13 +209,6 @@ def _attach_plans(athlete: Athlete, runs: list[RunSession]) -> None:
     as drafts in one write."""
     if not runs:
         return
-    weeks = {week_of(run.start, athlete.tz) for run in runs}
-    plans = {
-        plan.week_start: plan
-        for plan in WeeklyPlan.objects.filter(athlete=athlete, week_start__in=weeks)
-    }
-    missing = [WeeklyPlan(athlete=athlete, week_start=week) for week in weeks - plans.keys()]
-    for plan in WeeklyPlan.objects.bulk_create(missing):
-        plans[plan.week_start] = plan
+    plans = WeeklyPlan.objects.for_weeks(athlete, {week_of(run.start, athlete.tz) for run in runs})
     for run in runs:
         run.plan = plans[week_of(run.start, athlete.tz)]
