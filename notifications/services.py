@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -239,12 +240,12 @@ def _send(*, user: User, kind: EmailKind, subject: str, context: dict[str, Any])
     message.send()
 
 
-def _sessions(snapshot: dict[str, dict[str, Any]], athlete: Athlete) -> list[dict[str, Any]]:
+def _sessions(snapshot: dict[str, dict[str, Any]], tz: ZoneInfo) -> list[dict[str, Any]]:
     """The snapshot's sessions in order, with their local times, for the templates."""
     rows = []
     for entry in sorted(snapshot.values(), key=lambda e: e["start"]):
         start = datetime.fromisoformat(entry["start"])
-        rows.append({**entry, "when": local_time_label(start, athlete.tz)})
+        rows.append({**entry, "when": local_time_label(start, tz)})
     return rows
 
 
@@ -301,7 +302,7 @@ def announce_published(*, now: datetime) -> int:
                 context={
                     "week": week.name,
                     "coach_note": plan.coach_note,
-                    "sessions": _sessions(snapshot, athlete),
+                    "sessions": _sessions(snapshot, athlete.tz),
                     "week_url": _week_url(plan.week_start),
                 },
             )
@@ -389,7 +390,7 @@ def announce_changes(*, now: datetime) -> int:
                 context={
                     "week": week.name,
                     "changes": _change_rows(found, athlete),
-                    "sessions": _sessions(current, athlete),
+                    "sessions": _sessions(current, athlete.tz),
                     "week_url": _week_url(notice.week_start),
                 },
             )
@@ -409,7 +410,7 @@ def announce_changes(*, now: datetime) -> int:
 # ---------------------------------------------------------------------------- daily
 
 
-def daily_due(preferences: EmailPreferences, tz: Any, now: datetime) -> date | None:
+def daily_due(preferences: EmailPreferences, tz: ZoneInfo, now: datetime) -> date | None:
     """The athlete's local date whose daily email is due now, or None: due from the chosen
     local wall-clock time for DAILY_GRACE, once a local day. Wall clocks compare, so a time a
     DST jump skips (02:30 on a spring-forward night) goes at the first minute after the jump,
@@ -427,76 +428,127 @@ def _day_label(day: date) -> str:
     return f"{weekday_short(day)} {day.day} {MONTHS_SHORT[day.month - 1]}"
 
 
-def send_daily(*, now: datetime) -> int:
-    """Today's sessions (published weeks only: what the athlete sees) to each athlete with
-    the daily email on whose local time has come. A day with nothing planned sends nothing."""
-    candidates = list(
-        EmailPreferences.objects.filter(
-            daily=True, user__is_active=True, user__athlete__is_active=True
-        ).select_related("user__athlete")
+@dataclass
+class _Reader:
+    """Whoever a daily email goes to: an athlete (their own sessions, published weeks only: what
+    they see) or a coach (their active athletes' sessions, drafts too, on the coach's clock)."""
+
+    preferences: EmailPreferences
+    user: User
+    tz: ZoneInfo
+    day: date
+    athletes: dict[int, str]  # id -> name (shown in a coach's email)
+    is_coach: bool
+
+    @property
+    def bounds(self) -> tuple[datetime, datetime]:
+        return local_midnight(self.day, self.tz), local_midnight(self.day + timedelta(1), self.tz)
+
+
+def _daily_readers(now: datetime) -> list[_Reader]:
+    candidates = EmailPreferences.objects.filter(daily=True, user__is_active=True).select_related(
+        "user__athlete", "user__coach"
     )
-    due: list[tuple[EmailPreferences, Athlete, date]] = []
+    readers, coaches = [], {}
     for preferences in candidates:
-        athlete = preferences.user.athlete
-        day = daily_due(preferences, athlete.tz, now)
-        if day is not None:
-            due.append((preferences, athlete, day))
-    if not due:
+        user = preferences.user
+        athlete = getattr(user, "athlete", None)
+        coach = getattr(user, "coach", None)
+        tz = athlete.tz if athlete is not None else coach.tz if coach is not None else None
+        if tz is None or (athlete is not None and not _reachable(athlete)) or not user.email:
+            continue
+        day = daily_due(preferences, tz, now)
+        if day is None:
+            continue
+        reader = _Reader(preferences, user, tz, day, {}, is_coach=athlete is None)
+        if athlete is not None:
+            reader.athletes[athlete.pk] = str(athlete)
+        else:
+            assert coach is not None
+            coaches[coach.pk] = reader
+        readers.append(reader)
+    if coaches:
+        roster = Athlete.objects.filter(coach_id__in=coaches, is_active=True).select_related("user")
+        for athlete in roster:
+            assert athlete.coach_id is not None
+            coaches[athlete.coach_id].athletes[athlete.pk] = str(athlete)
+    return readers
+
+
+def send_daily(*, now: datetime) -> int:
+    """Today's sessions, skipped ones left out, to each user with the daily email on whose
+    local time has come: an athlete their own (published weeks only), a coach their roster's
+    (by athlete). A day with nothing planned sends nothing."""
+    readers = _daily_readers(now)
+    if not readers:
         return 0
-    bounds = {
-        athlete.pk: (
-            local_midnight(day, athlete.tz),
-            local_midnight(day + timedelta(1), athlete.tz),
-        )
-        for _, athlete, day in due
-    }
-    earliest = min(start for start, _ in bounds.values())
-    latest = max(end for _, end in bounds.values())
-    today: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
+    earliest = min(reader.bounds[0] for reader in readers)
+    latest = max(reader.bounds[1] for reader in readers)
     common = {
-        "athlete_id__in": list(bounds),
+        "athlete_id__in": {a for reader in readers for a in reader.athletes},
         "start__gte": earliest,
         "start__lt": latest,
-        "plan__status": PlanStatus.PUBLISHED,
     }
-    for run in RunSession.objects.filter(**common).exclude(status=SessionStatus.SKIPPED):
-        start, end = bounds[run.athlete_id]
-        if start <= run.start < end:
-            today[run.athlete_id][f"run:{run.pk}"] = _run_entry(run)
+    found: list[tuple[str, RunSession | LiftSession, dict[str, Any]]] = []
+    runs = RunSession.objects.filter(**common).exclude(status=SessionStatus.SKIPPED)
+    for run in runs.annotate(week_status=F("plan__status")):
+        found.append((f"run:{run.pk}", run, _run_entry(run)))
     lifts = (
         LiftSession.objects.filter(**common)
         .exclude(status=SessionStatus.SKIPPED)
+        .annotate(week_status=F("plan__status"))
         .prefetch_related(Prefetch("sets", queryset=LiftSet.objects.order_by("order")))
     )
     for lift in lifts:
-        start, end = bounds[lift.athlete_id]
-        if start <= lift.start < end:
-            today[lift.athlete_id][f"lift:{lift.pk}"] = _lift_entry(lift)
+        found.append((f"lift:{lift.pk}", lift, _lift_entry(lift)))
     sent = 0
-    for preferences, athlete, day in due:
+    for reader in readers:
+        start, end = reader.bounds
+        mine: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
+        for key, session, entry in found:
+            if session.athlete_id not in reader.athletes or not start <= session.start < end:
+                continue
+            if not reader.is_coach and session.week_status != PlanStatus.PUBLISHED:  # type: ignore[union-attr]
+                continue
+            mine[session.athlete_id][key] = entry
         claimed = (
-            EmailPreferences.objects.filter(pk=preferences.pk)
-            .exclude(daily_sent_on=day)
-            .update(daily_sent_on=day)
+            EmailPreferences.objects.filter(pk=reader.preferences.pk)
+            .exclude(daily_sent_on=reader.day)
+            .update(daily_sent_on=reader.day)
         )
-        sessions = today.get(athlete.pk)
-        if not claimed or not sessions or not _reachable(athlete):
+        if not claimed or not mine:
             continue
+        groups = [
+            {
+                "name": reader.athletes[athlete_id] if reader.is_coach else "",
+                "sessions": _sessions(sessions, reader.tz),
+            }
+            for athlete_id, sessions in sorted(
+                mine.items(), key=lambda item: reader.athletes[item[0]]
+            )
+        ]
         try:
             _send(
-                user=athlete.user,
+                user=reader.user,
                 kind=EmailKind.DAILY,
-                subject=f"Today's training, {_day_label(day)}",
+                subject=(
+                    f"Your athletes today, {_day_label(reader.day)}"
+                    if reader.is_coach
+                    else f"Today's training, {_day_label(reader.day)}"
+                ),
                 context={
-                    "sessions": _sessions(sessions, athlete),
-                    "week_url": _absolute(reverse("workouts:phone_today")),
+                    "groups": groups,
+                    "is_coach": reader.is_coach,
+                    "week_url": _absolute(
+                        reverse("plans:dashboard" if reader.is_coach else "workouts:phone_today")
+                    ),
                 },
             )
         except Exception:
-            EmailPreferences.objects.filter(pk=preferences.pk).update(
-                daily_sent_on=preferences.daily_sent_on
+            EmailPreferences.objects.filter(pk=reader.preferences.pk).update(
+                daily_sent_on=reader.preferences.daily_sent_on
             )
-            log.exception("daily email for athlete %s failed", athlete.pk)
+            log.exception("daily email for user %s failed", reader.user.pk)
             continue
         sent += 1
     return sent

@@ -6,12 +6,13 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from athletes.access import role_of
 from notifications import services
-from notifications.forms import EmailPreferencesForm
+from notifications.forms import CoachEmailPreferencesForm, EmailPreferencesForm
 from notifications.tokens import BadToken, read_token
 
 
@@ -25,7 +26,8 @@ def email_settings(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Only coaches and athletes have email settings.")
     assert isinstance(request.user, User)
     preferences = services.preferences_for(request.user)
-    form = EmailPreferencesForm(request.POST or None, instance=preferences)
+    form_class = CoachEmailPreferencesForm if role == "coach" else EmailPreferencesForm
+    form = form_class(request.POST or None, instance=preferences)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Email settings saved.")
@@ -35,9 +37,27 @@ def email_settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/settings.html",
-        {"form": form, "base": base, "nav": "settings", "role": role},
+        {
+            "form": form,
+            "base": base,
+            "nav": "settings",
+            "role": role,
+            "all_settings": _all_settings(),
+        },
         status=status,
     )
+
+
+def _all_settings() -> str | None:
+    """The user's other settings (units), where the app has that page."""
+    try:
+        resolve(ALL_SETTINGS)
+    except Resolver404:
+        return None
+    return ALL_SETTINGS
+
+
+ALL_SETTINGS = "/settings/"
 
 
 # The signed token is the proof of who asks (no session, no CSRF token: a mail client's

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.test import Client
 
 from athletes.models import Coach
@@ -37,7 +38,9 @@ def test_one_email_per_athlete_with_the_deadlift_and_its_loads(coach: Coach, at_
         "3 × 3 at 150 kg, RIR 1)" in first.body
     )
     assert "http://localhost:8000/me/week/2026-W50/" in first.body
+    assert isinstance(first, EmailMultiAlternatives)
     ((html, mimetype),) = first.alternatives
+    assert isinstance(html, str)
     assert mimetype == "text/html"
     assert "3 × 3 at 150 kg, RIR 1" in html
     assert 'href="http://localhost:8000/me/week/2026-W50/"' in html
