@@ -32,6 +32,7 @@ def nice_steps(ticks: list[str]) -> bool:
 def test_progress_is_under_the_dashboard_and_its_ticks_are_round(page: Page):
     athlete = AthleteFactory()
     coach = athlete.coach
+    assert coach is not None
     # Three weeks of logged working sets: e1RMs of about 108, 120 and 134 kg, which a chart
     # scaled to the data would label 107 / 114 / 120 / 127 / 134.
     for weeks_ago, load in ((3, "95"), (2, "105"), (1, "117.5")):
