@@ -18,6 +18,7 @@ QUIET (a burst of edits makes one email).
 Each email is claimed before it is sent (a unique row, or a conditional update) and the claim
 is undone when the mailer fails, so it goes at most once and is retried on the next sweep."""
 
+import email.policy
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -214,6 +215,16 @@ def unsubscribe_url(user_id: int, kind: EmailKind) -> str:
     return _absolute(reverse("notifications:unsubscribe", args=[make_token(user_id, kind)]))
 
 
+class _Email(EmailMultiAlternatives):
+    """Headers are folded at RFC 5322's 998 characters, not 78: Python's email package folds a
+    longer word of an unstructured header, such as the unsubscribe link in List-Unsubscribe,
+    into RFC 2047 encoded words, which mail clients do not read as a URL (RFC 8058 needs it
+    verbatim)."""
+
+    def message(self, *, policy: Any = None) -> Any:
+        return super().message(policy=(policy or email.policy.default).clone(max_line_length=998))
+
+
 def _send(*, user: User, kind: EmailKind, subject: str, context: dict[str, Any]) -> None:
     """Text and HTML bodies from notifications/email/<kind>.{txt,html}, with the one-click
     unsubscribe of RFC 8058 (the headers and the same link in the body)."""
@@ -225,7 +236,7 @@ def _send(*, user: User, kind: EmailKind, subject: str, context: dict[str, Any])
         "settings_url": _absolute(reverse("notifications:settings")),
         "kind_label": kind.label,
     }
-    message = EmailMultiAlternatives(
+    message = _Email(
         subject=subject,
         body=render_to_string(f"notifications/email/{kind}.txt", context),
         to=[user.email],

@@ -1,5 +1,6 @@
 """A published week: one email per athlete, whichever way the week was published."""
 
+import email.policy
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -48,6 +49,10 @@ def test_one_email_per_athlete_with_the_deadlift_and_its_loads(coach: Coach, at_
     assert link.startswith("<http://localhost:8000/unsubscribe/") and link.endswith("/>")
     assert first.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert link[1:-1] in first.body and link[1:-1] in html
+    # On the wire (the SMTP mailer's policy), verbatim: not folded into encoded words.
+    wire = first.message(policy=email.policy.SMTP).as_bytes()
+    assert f"\r\nList-Unsubscribe: {link}\r\n".encode() in wire
+    assert b"\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in wire
     # New York sees its own clock.
     other = next(m for m in mail.outbox if m.to == [bo.user.email])
     assert "- Tue 01:00: Interval run" in other.body
