@@ -139,3 +139,18 @@ def test_draft_weeks_tell_nothing(coach: Coach, at_now: Any) -> None:
     assert mail.outbox == []
     assert not WeekNotice.objects.exists()
     assert plan_services.publish_week(athletes=[athlete], week=W50) == 1
+
+
+def test_a_failed_send_is_tried_again(coach: Coach, at_now: Any, settings: Any) -> None:
+    athlete = published(coach)
+    RunSession.objects.filter(athlete=athlete).update(duration_minutes=50)
+    services.sweep(now=later(10))
+    locmem = settings.MAILERS
+    settings.MAILERS = {
+        "default": {"BACKEND": "tests.notifications.test_published.RefusingBackend"}
+    }
+    assert services.sweep(now=later(20)).changed == 0
+    settings.MAILERS = locmem
+    assert services.sweep(now=later(21)).changed == 1
+    (message,) = mail.outbox
+    assert "now 50 min (was 60 min)" in message.body

@@ -176,3 +176,15 @@ def test_a_coach_gets_the_rosters_day_on_the_coaches_clock(coach: Coach) -> None
     assert "Thu" not in message.body
     assert message.body.count("\n- ") == 2
     assert "http://localhost:8000/dashboard/" in message.body
+
+
+def test_a_failed_send_is_tried_again_within_the_hour(coach: Coach, settings: Any) -> None:
+    daily_athlete(coach, "UTC", time(6), datetime(2026, 12, 2, 16, tzinfo=UTC))
+    locmem = settings.MAILERS
+    settings.MAILERS = {
+        "default": {"BACKEND": "tests.notifications.test_published.RefusingBackend"}
+    }
+    assert sent_at(datetime(2026, 12, 2, 6, tzinfo=UTC)) == 0
+    assert EmailPreferences.objects.get().daily_sent_on is None
+    settings.MAILERS = locmem
+    assert sent_at(datetime(2026, 12, 2, 6, 1, tzinfo=UTC)) == 1

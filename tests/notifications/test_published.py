@@ -1,12 +1,14 @@
 """A published week: one email per athlete, whichever way the week was published."""
 
 import email.policy
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
 
 from athletes.models import Coach
@@ -165,3 +167,33 @@ def test_the_sweep_reads_in_a_fixed_number_of_queries(
     assert all(len(week) == 2 for week in weeks.values())
     with django_assert_num_queries(3):
         services.snapshots(keys[:1])
+
+
+class RefusingBackend(BaseEmailBackend):
+    """An SMTP server that is down."""
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        raise ConnectionRefusedError("the SMTP server is down")
+
+
+def test_a_failed_send_is_tried_again_on_the_next_sweep(
+    coach: Coach, at_now: Any, settings: Any
+) -> None:
+    athlete = athlete_with_week(coach)
+    publish([athlete])
+    locmem = settings.MAILERS
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingBackend"}}
+    assert services.sweep(now=later(1)).published == 0
+    assert not WeekNotice.objects.exists()  # the claim was undone
+    settings.MAILERS = locmem
+    assert services.sweep(now=later(2)).published == 1
+    assert [m.to for m in mail.outbox] == [[athlete.user.email]]
+
+
+def test_a_week_another_worker_claimed_is_not_sent_twice(coach: Coach, at_now: Any) -> None:
+    athlete = athlete_with_week(coach)
+    publish([athlete])
+    # Another worker's sweep got there first: its notice row is the claim.
+    WeekNotice.objects.create(athlete=athlete, week_start=W50, revision=0, snapshot={})
+    assert services.sweep(now=later(1)).published == 0
+    assert mail.outbox == []
