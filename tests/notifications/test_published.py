@@ -197,3 +197,15 @@ def test_a_week_another_worker_claimed_is_not_sent_twice(coach: Coach, at_now: A
     WeekNotice.objects.create(athlete=athlete, week_start=W50, revision=0, snapshot={})
     assert services.sweep(now=later(1)).published == 0
     assert mail.outbox == []
+
+
+def test_an_idle_sweep_is_three_queries(
+    coach: Coach, at_now: Any, django_assert_num_queries: Any
+) -> None:
+    athletes = [athlete_with_week(coach) for _ in range(3)]
+    publish(athletes)
+    services.sweep(now=later(1))
+    # Every minute on the worker: weeks to announce, told weeks whose revision moved, the
+    # daily emails on; nothing more when nothing is due.
+    with django_assert_num_queries(3):
+        assert services.sweep(now=later(2)) == services.SweepResult(0, 0, 0)
