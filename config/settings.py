@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "web.context_processors.load_unit",
             ],
         },
     },
@@ -227,7 +228,9 @@ REST_FRAMEWORK = {
         "web.api.HasRole",
     ],
     "DEFAULT_PARSER_CLASSES": ["web.api.LimitedJSONParser"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Kilograms always; `?units=lb` adds pounds beside them (web/units.py).
+    "DEFAULT_RENDERER_CLASSES": ["web.units.UnitsJSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "web.units.UnitsNegotiation",
     "DEFAULT_PAGINATION_CLASS": "web.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "web.api_schema.AutoSchema",

@@ -51,6 +51,6 @@ def test_label(total, label):
 
 
 def test_another_bar_and_plate_set():
-    loading = plates_per_side(Decimal("35"), bar_kg=Decimal("15"), plates=d("10", "5"))
+    loading = plates_per_side(Decimal("35"), bar=Decimal("15"), plates=d("10", "5"))
     assert loading is not None
     assert loading.per_side == d("10")
