@@ -28,6 +28,7 @@ from athletes.access import (
     may_plan_for,
     may_see_calendar_feed,
     role_of,
+    viewer_units,
     visible_athletes,
 )
 from athletes.authentication import delete_expired_tokens
@@ -97,6 +98,11 @@ class MeSerializer(serializers.Serializer):
     username = serializers.CharField()
     role = serializers.ChoiceField(choices=["coach", "athlete"])
     athlete_id = serializers.IntegerField(allow_null=True)
+    units = serializers.ChoiceField(
+        choices=Units.choices,
+        help_text="The unit the user chose to read loads in; pass it as `?units=` to get "
+        "loads in it beside the kilograms.",
+    )
 
 
 class PingSerializer(serializers.Serializer):
@@ -120,7 +126,12 @@ class MeView(APIView):
         assert not isinstance(user, AnonymousUser)  # HasRole let only coaches and athletes in
         role = role_of(user)
         athlete_id = user.athlete.pk if role == "athlete" else None
-        data = {"id": user.pk, "username": user.get_username(), "role": role}
+        data = {
+            "id": user.pk,
+            "username": user.get_username(),
+            "role": role,
+            "units": viewer_units(user),
+        }
         return Response(MeSerializer({**data, "athlete_id": athlete_id}).data)
 
 

@@ -265,7 +265,9 @@ REST_KNOX = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ironstride API",
-    "DESCRIPTION": "Weekly plans for runners who deadlift: athletes, sessions, sets, weeks.",
+    "DESCRIPTION": "Weekly plans for runners who deadlift: athletes, sessions, sets, weeks. "
+    "Loads are kilograms (`*_kg`, exact to 10 decimals: 1 lb = 0.45359237 kg); reads take "
+    "`?units=lb` to add each load in pounds beside it (`*_lb`); writes take kilograms.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
