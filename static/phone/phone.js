@@ -209,6 +209,7 @@
     // Which set the form was last prepared for: a repaint of the queue (on load, every flush)
     // refills the form only when that changed, so it never overwrites what the athlete typed.
     let preparedFor = null;
+    let prefilled = { shown: "", kg: "" };
 
     function say(text) { message.textContent = text; }
 
@@ -264,6 +265,9 @@
     function fill(values) {
       form.reps.value = values.reps == null ? "" : values.reps;
       form.load.value = amount(values.load);
+      // The kilograms behind a prefilled load: sent back as they are when the athlete leaves
+      // the load alone (40 kg shows as 88.18 lb, and 88.18 lb is not quite 40 kg).
+      prefilled = { shown: form.load.value, kg: amount(values.kg) };
       const rir = values.rir;
       form.querySelectorAll('input[name="rir"]').forEach((chip) => { chip.checked = false; });
       if (rir !== null && rir !== undefined) {
@@ -296,6 +300,7 @@
         fill({
           reps: s.target_reps != null ? s.target_reps : prev.reps,
           load: s.target_load_kg !== null ? loadOf(s, "target_load") : loadOf(prev, "load"),
+          kg: s.target_load_kg !== null ? s.target_load_kg : prev.load_kg,
           rir: s.is_warmup ? null : (s.target_rir !== null ? s.target_rir : prev.rir),
           failed: false,
         });
@@ -303,7 +308,9 @@
         heading.textContent = "Log an extra set";
         targetLine.textContent = "Every prescribed set is logged.";
         platesLine.textContent = "";
-        fill({ reps: prev.reps, load: loadOf(prev, "load"), rir: prev.rir, failed: false });
+        fill({
+          reps: prev.reps, load: loadOf(prev, "load"), kg: prev.load_kg, rir: prev.rir, failed: false,
+        });
       }
     }
 
@@ -319,7 +326,9 @@
         return { error: "Enter a load from 0 to " + amount(max) + " " + unit + "." };
       }
       let load = typed;
-      if (typed !== null && unit === "lb") {
+      if (typed !== null && typed === prefilled.shown && prefilled.kg !== "") {
+        load = prefilled.kg;
+      } else if (typed !== null && unit === "lb") {
         load = poundsToKg(typed);
         if (load === null) return { error: "Enter the load in lb with at most 2 decimals." };
       }
@@ -396,7 +405,7 @@
         submit.textContent = "Save set";
         targetLine.textContent = "";
         platesLine.textContent = "";
-        fill(Object.assign({}, s, { load: loadOf(s, "load") }));
+        fill(Object.assign({}, s, { load: loadOf(s, "load"), kg: s.load_kg }));
         cancel.hidden = false;
         form.reps.focus();
       } else if (remove && confirm("Delete this set?")) {
