@@ -129,12 +129,12 @@ def test_an_athlete_in_pounds_plans_logs_and_reads_the_week_in_pounds(
         assert "Per side: 45 + 45 + 45 + 5" in page  # 325 lb
         assert "Load (lb)" in page
         assert " kg" not in page
-        sets_data = json.loads(
-            re.search(
-                r'<script id="sets-data" type="application/json">(.*?)</script>',
-                athlete_client.get(reverse("workouts:phone_lift", args=[lift.pk])).content.decode(),
-            ).group(1)
+        found = re.search(
+            r'<script id="sets-data" type="application/json">(.*?)</script>',
+            athlete_client.get(reverse("workouts:phone_lift", args=[lift.pk])).content.decode(),
         )
+        assert found is not None
+        sets_data = json.loads(found.group(1))
         assert sets_data[1]["target_load_lb"] == 325.0
         assert sets_data[1]["target_load_kg"] == 147.41752025
 
