@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "web.context_processors.load_unit",
             ],
         },
     },
@@ -228,7 +229,9 @@ REST_FRAMEWORK = {
         "web.api.HasRole",
     ],
     "DEFAULT_PARSER_CLASSES": ["web.api.LimitedJSONParser"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Kilograms always; `?units=lb` adds pounds beside them (web/units.py).
+    "DEFAULT_RENDERER_CLASSES": ["web.units.UnitsJSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "web.units.UnitsNegotiation",
     "DEFAULT_PAGINATION_CLASS": "web.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "web.api_schema.AutoSchema",
@@ -263,7 +266,9 @@ REST_KNOX = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ironstride API",
-    "DESCRIPTION": "Weekly plans for runners who deadlift: athletes, sessions, sets, weeks.",
+    "DESCRIPTION": "Weekly plans for runners who deadlift: athletes, sessions, sets, weeks. "
+    "Loads are kilograms (`*_kg`, exact to 10 decimals: 1 lb = 0.45359237 kg); reads take "
+    "`?units=lb` to add each load in pounds beside it (`*_lb`); writes take kilograms.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

@@ -44,10 +44,10 @@ from notifications.tokens import make_token
 from plans.domain.format import (
     MONTHS_SHORT,
     dated_time_label,
-    kg_label,
     local_time_label,
     weekday_short,
 )
+from plans.domain.units import format_load
 from plans.domain.weeks import Week, local_midnight
 from plans.models import AthleteRevision, PlanStatus, WeeklyPlan
 from workouts.models import LiftSession, LiftSet, RunKind, RunSession, SessionStatus
@@ -106,14 +106,14 @@ def _reachable(athlete: Athlete) -> bool:
 # ---------------------------------------------------------------------------- snapshots
 
 
-def _sets_detail(sets: Sequence[LiftSet]) -> str:
+def _sets_detail(sets: Sequence[LiftSet], unit: str) -> str:
     """The deadlift's prescription in a line: "warm-up 5 at 60 kg, 3 at 90 kg; 3 × 3 at 150 kg,
-    RIR 1" (consecutive equal working sets grouped)."""
+    RIR 1" (consecutive equal working sets grouped), in the athlete's unit."""
 
     def load(lift_set: LiftSet) -> str:
         if lift_set.target_load_kg is None:
             return "load to choose"
-        return kg_label(lift_set.target_load_kg)
+        return format_load(lift_set.target_load_kg, unit)
 
     warmups = [s for s in sets if s.is_warmup]
     working = [s for s in sets if not s.is_warmup]
@@ -151,13 +151,15 @@ def kg_free(value: Any) -> str:
     return format(value.normalize(), "f")
 
 
-def _lift_entry(lift: LiftSession) -> dict[str, Any]:
+def _lift_entry(lift: LiftSession, unit: str) -> dict[str, Any]:
     sets = list(lift.sets.all())
     return {
         "what": lift.get_exercise_display(),
         "start": lift.start.isoformat(),
         "minutes": lift.duration_minutes,
-        "detail": _sets_detail(sets),
+        # In the athlete's unit: an athlete who switches unit is told the deadlift's new
+        # words once (as a change), which is what they then read everywhere.
+        "detail": _sets_detail(sets, unit),
         "logged": lift.status == SessionStatus.DONE or any(s.reps is not None for s in sets),
     }
 
@@ -182,12 +184,12 @@ def snapshots(keys: Iterable[WeekKey]) -> dict[WeekKey, dict[str, dict[str, Any]
             result[key][f"run:{run.pk}"] = _run_entry(run)
     lifts = (
         LiftSession.objects.filter(athlete_id__in=athletes, plan__week_start__in=mondays)
-        .annotate(week=F("plan__week_start"))
+        .annotate(week=F("plan__week_start"), athlete_units=F("athlete__units"))
         .prefetch_related(Prefetch("sets", queryset=LiftSet.objects.order_by("order")))
     )
     for lift in lifts:
         if (key := (lift.athlete_id, lift.week)) in wanted:
-            result[key][f"lift:{lift.pk}"] = _lift_entry(lift)
+            result[key][f"lift:{lift.pk}"] = _lift_entry(lift, lift.athlete_units)
     return result
 
 
@@ -507,11 +509,11 @@ def send_daily(*, now: datetime) -> int:
     lifts = (
         LiftSession.objects.filter(**common)
         .exclude(status=SessionStatus.SKIPPED)
-        .annotate(week_status=F("plan__status"))
+        .annotate(week_status=F("plan__status"), athlete_units=F("athlete__units"))
         .prefetch_related(Prefetch("sets", queryset=LiftSet.objects.order_by("order")))
     )
     for lift in lifts:
-        found.append((f"lift:{lift.pk}", lift, _lift_entry(lift)))
+        found.append((f"lift:{lift.pk}", lift, _lift_entry(lift, lift.athlete_units)))
     sent = 0
     for reader in readers:
         start, end = reader.bounds

@@ -6,7 +6,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -42,22 +41,9 @@ def email_settings(request: HttpRequest) -> HttpResponse:
             "base": base,
             "nav": "settings",
             "role": role,
-            "all_settings": _all_settings(),
         },
         status=status,
     )
-
-
-def _all_settings() -> str | None:
-    """The user's other settings (units), where the app has that page."""
-    try:
-        resolve(ALL_SETTINGS)
-    except Resolver404:
-        return None
-    return ALL_SETTINGS
-
-
-ALL_SETTINGS = "/settings/"
 
 
 # The signed token is the proof of who asks (no session, no CSRF token: a mail client's

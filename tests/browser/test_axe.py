@@ -90,6 +90,7 @@ def coach_pages() -> dict[str, str]:
         "weeks ahead": "/ahead/",
         "season": f"/athletes/{athlete.pk}/season/",
         "password change": "/password/",
+        "settings": "/settings/",
         "templates": "/templates/",
         "new template": "/templates/new/",
         "edit template": f"/templates/{template.pk}/",
@@ -154,6 +155,7 @@ def test_the_phone_pages_pass_axe_in_the_dark(page: Page):
         f"/me/runs/{run.pk}/",
         "/me/history/",
         "/settings/email/",
+        "/settings/",
     ]:
         page.goto(path)
         found[path] = serious_axe_violations(page)

@@ -241,10 +241,12 @@ def test_the_page_in_a_fixed_number_of_queries(
         assert client.get("/settings/email/").status_code == 200
 
 
-def test_linked_from_the_coach_nav_and_the_phone(coach: Coach) -> None:
-    client = Client()
-    client.force_login(coach.user)
-    assert 'href="/settings/email/"' in client.get("/dashboard/").content.decode()
-    athlete_client = Client()
-    athlete_client.force_login(AthleteFactory(coach=coach).user)
-    assert 'href="/settings/email/"' in athlete_client.get("/me/").content.decode()
+def test_reached_from_settings_by_the_coach_and_the_athlete(coach: Coach) -> None:
+    # The coach's nav and the phone's top bar lead to /settings/ (units), which links here.
+    for user in (coach.user, AthleteFactory(coach=coach).user):
+        client = Client()
+        client.force_login(user)
+        home = client.get("/", follow=True).content.decode()
+        assert 'href="/settings/"' in home
+        assert 'href="/settings/email/"' in client.get("/settings/").content.decode()
+        assert 'href="/settings/"' in client.get("/settings/email/").content.decode()

@@ -3,6 +3,7 @@
 import email.policy
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -209,3 +210,20 @@ def test_an_idle_sweep_is_three_queries(
     # daily emails on; nothing more when nothing is due.
     with django_assert_num_queries(3):
         assert services.sweep(now=later(2)) == services.SweepResult(0, 0, 0)
+
+
+def test_an_athlete_in_pounds_reads_the_loads_in_pounds(coach: Coach, at_now: Any) -> None:
+    ada = athlete_with_week(coach, name="Ada")
+    ada.units = "lb"
+    ada.save(update_fields=["units"])
+    # 150 kg is 330.69 lb; a load typed as 325 lb is stored exactly and reads back 325 lb.
+    lift_set = ada.liftsession_set.get().sets.filter(is_warmup=False).first()
+    assert lift_set is not None
+    lift_set.target_load_kg = Decimal("147.41752025")
+    lift_set.save(update_fields=["target_load_kg"])
+    publish([ada])
+    assert services.sweep(now=later(1)).published == 1
+    (sent,) = mail.outbox
+    assert "325 lb" in sent.body
+    assert "330.69 lb" in sent.body
+    assert " kg" not in sent.body
