@@ -143,7 +143,10 @@ def test_an_edit_and_a_delete_answer_the_set_rules_as_they_now_stand(athlete_cli
     assert (response.json()["set"]["reps"], response.json()["set"]["load_kg"]) == (4, 97.5)
     assert [v["code"] for v in response.json()["violations"]] == ["deadlift.to_failure"]
     # RIR 0: 90 % of 97.5 kg is 87.75, held to 10 % below the original 100 kg.
-    reason = "dropped to 90 % after set 1: 4 reps at 97.5 kg at RIR 0 (held to 10 % of the original target)"
+    reason = (
+        "dropped to 90 % after set 1: 4 reps at 97.5 kg at RIR 0 "
+        "(held to 10 % of the original target)"
+    )
     assert [
         (s["order"], s["target_load_kg"], s["original_target_load_kg"], s["adjustment_reason"])
         for s in response.json()["retargeted"]
