@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "workouts",
     "plans",
     "plan_templates",
+    "notifications",
     "web",
 ]
 
@@ -357,6 +358,10 @@ SECURE_CSP: dict[str, list[str]] = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# The app's own address as the emails link to it (no request to read it from when the worker
+# sends): scheme and host, no trailing slash.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+
 # Mail: SMTP when SMTP_HOST is set, else printed to the console (a laptop).
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ironstride <noreply@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
@@ -378,8 +383,8 @@ MAILERS = {
         else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     )
 }
-# The app sends no mail of its own (no password-reset mails, error reports go to the log), so
-# production without SMTP_HOST is a deployment choice, not a mistake for check --deploy.
+# Without SMTP_HOST the notifications (README "Notifications") go to the console: production
+# without it is a deployment choice (no emails), not a mistake for check --deploy.
 if not os.environ.get("SMTP_HOST"):
     SILENCED_SYSTEM_CHECKS = ["mail.E001"]
 
