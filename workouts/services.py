@@ -307,7 +307,7 @@ class _PlannedSet:
         )
 
 
-def _adjusts_targets(sets: Sequence[LiftSet], coach_targets_too: bool) -> bool:
+def adjusts_targets(sets: Sequence[LiftSet], *, coach_targets_too: bool) -> bool:
     """DOMAIN.md: "default on for the scheduler's own targets, off for the coach's". A set
     whose load reason is not one the scheduler writes was prescribed by the coach, and one such
     set makes the whole prescription the coach's (as plans.domain.prescription says)."""
@@ -329,7 +329,7 @@ def _autoregulate(session: LiftSession, sets: Sequence[LiftSet]) -> tuple[LiftSe
     wanted = retarget(
         [_PlannedSet.of(s) for s in sets],
         increment_kg=increment_kg,
-        adjust_targets=_adjusts_targets(sets, coach_targets_too),
+        adjust_targets=adjusts_targets(sets, coach_targets_too=coach_targets_too),
     )
     by_order = {s.order: s for s in sets}
     changed = []
