@@ -7,9 +7,12 @@ plans.domain.rules judges. The set endpoints speak the API's JSON (workouts.seri
 the page's script sends queued sets from IndexedDB, possibly long after they were logged."""
 
 import json
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
 from functools import lru_cache
 from hashlib import sha256
 from pathlib import Path
@@ -44,7 +47,10 @@ from athletes.access import (
 from athletes.models import Athlete
 from plans import selectors
 from plans import services as plan_services
-from plans.domain.format import set_names
+from plans.domain import autoregulation
+from plans.domain.constants import EMPTY_BAR_KG
+from plans.domain.format import decimal_label, set_names
+from plans.domain.prescription import RTS_FRACTIONS, prescribed_by_scheduler
 from plans.domain.rules import evaluate_sets
 from plans.domain.weeks import (
     FIRST_YEAR,
@@ -57,7 +63,7 @@ from plans.progress import WEEKS, progress_of
 from plans.selectors import to_domain_lift
 from web.uploads import upload_limit_message, upload_too_large, uploaded_run_files
 from workouts.models import LiftSession, LiftSet, RunSession, SessionStatus
-from workouts.plates import plates_per_side
+from workouts.plates import BAR_KG, plates_per_side
 from workouts.run_imports import FileResult, import_run_files
 from workouts.serializers import LiftSetSerializer, LogSetSerializer, SetValuesSerializer
 from workouts.services import (
@@ -165,6 +171,17 @@ class SetRow:
     lift_set: LiftSet
     plates: str
     name: str  # "Warm-up 2", "Set 1": working sets counted from 1 after the warm-ups
+    adjusted: str = ""  # "was 100 kg · <why>" for a target autoregulation moved
+
+
+def adjusted_label(shown: dict[str, Any]) -> str:
+    """Beside a re-targeted set: its original target and why it moved (the set's JSON shape);
+    static/phone/phone.js writes the same line when an answer or the offline arithmetic moves
+    a target."""
+    original, reason = shown.get("original_target_load_kg"), shown.get("adjustment_reason")
+    if original is None or not reason:
+        return ""
+    return f"was {decimal_label(Decimal(str(original)))} kg · {reason}"
 
 
 def _with_sets(session: LiftSession) -> LiftSession:
@@ -188,18 +205,69 @@ def _sets_data(sets: Iterable[LiftSet]) -> list[dict[str, Any]]:
     return json.loads(JSONRenderer().render(LiftSetSerializer(sets, many=True).data))
 
 
+def _plates_label(load_kg: Decimal | None) -> str:
+    loading = None if load_kg is None else plates_per_side(load_kg)
+    return loading.label if loading else ""
+
+
+def _plates_table(sets: Iterable[LiftSet], increment_kg: Decimal) -> dict[str, str]:
+    """The plate hint of every load an offline re-target can give a working set, keyed by the
+    load as the page's script writes it ("152.5"): the loads on the increment's grid within 10 %
+    of the working sets' original targets, and those targets themselves. The page looks plates
+    up here rather than doing plate arithmetic of its own (workouts.plates stays the one
+    implementation); a load outside (a set without a target gets one uncapped) shows its
+    plates when the server's answer arrives."""
+    originals = [
+        # TODO(merge autoreg): the model's field
+        getattr(s, "original_target_load_kg", None) or s.target_load_kg
+        for s in sets
+        if not s.is_warmup
+    ]
+    targets = sorted({load for load in originals if load is not None})
+    # Every target as it stands too (warm-ups included: the form shows their plates).
+    loads = {s.target_load_kg for s in sets if s.target_load_kg is not None}
+    if targets:
+        low = max(Fraction(targets[0]) * (1 - autoregulation.CAP), Fraction(BAR_KG))
+        high = Fraction(targets[-1]) * (1 + autoregulation.CAP)
+        step = Fraction(increment_kg)
+        steps = range(math.ceil(low / step), math.floor(high / step) + 1)
+        loads.update(step * increment_kg for step in steps)
+    return {decimal_label(load): label for load in sorted(loads) if (label := _plates_label(load))}
+
+
+def _adjusts_targets(session: LiftSession, sets: list[LiftSet]) -> bool:
+    return prescribed_by_scheduler(to_domain_lift(session).sets)
+
+
+def _autoreg_data(session: LiftSession, sets: list[LiftSet]) -> dict[str, Any]:
+    """What the page's script needs to re-target offline (static/phone/autoreg.js): the e1RM
+    fractions (plans.domain.prescription's table, the one source), the athlete's increment,
+    whether this session's targets may move, and the plate hints."""
+    increment_kg = session.athlete.load_increment_kg
+    return {
+        "fractions": {str(total): str(share) for total, share in RTS_FRACTIONS.items()},
+        "increment_kg": decimal_label(increment_kg),
+        "empty_bar_kg": decimal_label(EMPTY_BAR_KG),
+        "cap": str(autoregulation.CAP),
+        "drop_share": str(autoregulation.DROP_SHARE),
+        "adjust_targets": _adjusts_targets(session, sets),
+        "plates": _plates_table(sets, increment_kg),
+    }
+
+
 @login_required
 @require_GET
 def lift_session(request: HttpRequest, pk: int) -> HttpResponse:
     athlete = athlete_of(request.user)
     session = _with_sets(get_visible_session(request.user, LiftSession, pk))
     sets = list(session.sets.all())
-    rows = []
-    for lift_set, name in zip(sets, set_names(s.is_warmup for s in sets), strict=True):
-        loading = (
-            None if lift_set.target_load_kg is None else plates_per_side(lift_set.target_load_kg)
+    shown = _sets_data(sets)
+    rows = [
+        SetRow(lift_set, _plates_label(lift_set.target_load_kg), name, adjusted_label(data))
+        for lift_set, name, data in zip(
+            sets, set_names(s.is_warmup for s in sets), shown, strict=True
         )
-        rows.append(SetRow(lift_set, loading.label if loading else "", name))
+    ]
     return _phone(
         request,
         "phone/lift.html",
@@ -209,7 +277,8 @@ def lift_session(request: HttpRequest, pk: int) -> HttpResponse:
         rows=rows,
         locked=session.status == SessionStatus.DONE,
         violations=_set_violations(session),
-        sets_json=_sets_data(sets),
+        sets_json=shown,
+        autoreg_json=_autoreg_data(session, sets),
         rir_chips=range(5),
         log_url=reverse("workouts:phone_log_set", args=[session.pk]),
     )
@@ -398,7 +467,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 # ---------------------------------------------------------------------------- offline support
 
-PHONE_ASSETS = ("css/tokens.css", "phone/phone.css", "phone/phone.js")
+PHONE_ASSETS = ("css/tokens.css", "phone/phone.css", "phone/phone.js", "phone/autoreg.js")
 
 
 @lru_cache(maxsize=1)
