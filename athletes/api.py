@@ -176,6 +176,7 @@ class AthleteSerializer(serializers.ModelSerializer):
             "training_window_start",
             "training_window_end",
             "load_increment_kg",
+            "autoregulate_coach_targets",
             "is_active",
             "e1rm_kg",
             "compliance_7d",

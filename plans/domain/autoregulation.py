@@ -38,6 +38,7 @@ from plans.domain.format import decimal_label, kg_label
 from plans.domain.prescription import PrescriptionError, e1rm_from_set, fraction
 
 __all__ = [
+    "ADJUSTMENT_KINDS",
     "CAP",
     "DROP_SHARE",
     "Adjustment",
@@ -55,6 +56,7 @@ DROP_SHARE = Fraction(9, 10)
 E1RM: Final = "e1rm"
 DROP: Final = "drop"
 Kind = Literal["e1rm", "drop"]
+ADJUSTMENT_KINDS: tuple[Kind, ...] = (E1RM, DROP)
 
 
 class RetargetSet(Protocol):
