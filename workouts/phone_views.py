@@ -50,7 +50,7 @@ from plans import services as plan_services
 from plans.domain import autoregulation
 from plans.domain.constants import EMPTY_BAR_KG
 from plans.domain.format import decimal_label, set_names
-from plans.domain.prescription import RTS_FRACTIONS, prescribed_by_scheduler
+from plans.domain.prescription import RTS_FRACTIONS
 from plans.domain.rules import evaluate_sets
 from plans.domain.weeks import (
     FIRST_YEAR,
@@ -72,6 +72,7 @@ from workouts.serializers import (
     retargeted_data,
 )
 from workouts.services import (
+    autoregulated,
     delete_logged_set,
     log_set,
     mark_done,
@@ -222,12 +223,7 @@ def _plates_table(sets: Iterable[LiftSet], increment_kg: Decimal) -> dict[str, s
     up here rather than doing plate arithmetic of its own (workouts.plates stays the one
     implementation); a load outside (a set without a target gets one uncapped) shows its
     plates when the server's answer arrives."""
-    originals = [
-        # TODO(merge autoreg): the model's field
-        getattr(s, "original_target_load_kg", None) or s.target_load_kg
-        for s in sets
-        if not s.is_warmup
-    ]
+    originals = [s.target_before_adjustment for s in sets if not s.is_warmup]
     targets = sorted({load for load in originals if load is not None})
     # Every target as it stands too (warm-ups included: the form shows their plates).
     loads = {s.target_load_kg for s in sets if s.target_load_kg is not None}
@@ -238,10 +234,6 @@ def _plates_table(sets: Iterable[LiftSet], increment_kg: Decimal) -> dict[str, s
         steps = range(math.ceil(low / step), math.floor(high / step) + 1)
         loads.update(step * increment_kg for step in steps)
     return {decimal_label(load): label for load in sorted(loads) if (label := _plates_label(load))}
-
-
-def _adjusts_targets(session: LiftSession, sets: list[LiftSet]) -> bool:
-    return prescribed_by_scheduler(to_domain_lift(session).sets)
 
 
 def _autoreg_data(session: LiftSession, sets: list[LiftSet]) -> dict[str, Any]:
@@ -255,7 +247,7 @@ def _autoreg_data(session: LiftSession, sets: list[LiftSet]) -> dict[str, Any]:
         "empty_bar_kg": decimal_label(EMPTY_BAR_KG),
         "cap": str(autoregulation.CAP),
         "drop_share": str(autoregulation.DROP_SHARE),
-        "adjust_targets": _adjusts_targets(session, sets),
+        "adjust_targets": autoregulated(session, sets),
         "plates": _plates_table(sets, increment_kg),
     }
 
@@ -313,6 +305,18 @@ def _set_of(session: LiftSession, set_pk: int) -> LiftSet:
         raise Http404("No such set in this session.") from None
 
 
+def _retargeted(sets: Iterable[LiftSet]) -> dict[str, Any]:
+    """The sets whose targets the write moved, as the API answers them, and for the page the
+    plate hint of each new target (workouts.plates, the one plate arithmetic)."""
+    moved = list(sets)
+    plates = {
+        decimal_label(s.target_load_kg): label
+        for s in moved
+        if s.target_load_kg is not None and (label := _plates_label(s.target_load_kg))
+    }
+    return {"retargeted": retargeted_data(moved), "plates": plates}
+
+
 @_set_endpoint
 def log_set_view(request: Request, pk: int) -> Response:
     session = _athlete_session(request, pk)
@@ -328,7 +332,7 @@ def log_set_view(request: Request, pk: int) -> Response:
         {
             "created": logged.created,
             "set": LiftSetSerializer(logged.lift_set).data,
-            "retargeted": retargeted_data(logged.retargeted),
+            **_retargeted(logged.retargeted),
             "violations": _set_violations(_with_sets(session)),
         },
         status=201 if logged.created else 200,
@@ -345,7 +349,7 @@ def edit_set(request: Request, pk: int, set_pk: int) -> Response:
     return Response(
         {
             "set": LiftSetSerializer(updated.lift_set).data,
-            "retargeted": retargeted_data(updated.retargeted),
+            **_retargeted(updated.retargeted),
             "violations": _set_violations(_with_sets(session)),
         }
     )
@@ -358,7 +362,7 @@ def delete_set(request: Request, pk: int, set_pk: int) -> Response:
     return Response(
         {
             "deleted": set_pk,
-            "retargeted": retargeted_data(retargeted),
+            **_retargeted(retargeted),
             "violations": _set_violations(_with_sets(session)),
         }
     )

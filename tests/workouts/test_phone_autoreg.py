@@ -3,6 +3,7 @@ server's own fractions, increment, bounds and plate hints, in one JSON block."""
 
 import json
 import re
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.urls import reverse
 from athletes.models import Athlete
 from plans.domain.prescription import RTS_FRACTIONS
 from tests.workouts import phone_data
-from workouts.models import LiftSession
+from workouts.models import LiftSession, SessionStatus
 from workouts.plates import plates_per_side
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +83,42 @@ def test_the_page_reads_no_more_for_it(athlete_client, lift, django_assert_num_q
     # The login's session and user, the session with its athlete, its sets: nothing more.
     with django_assert_num_queries(4):
         assert athlete_client.get(url).status_code == 200
+
+
+def test_targets_move_for_the_schedulers_prescription_only_unless_the_coach_says(
+    athlete_client, athlete, lift
+):
+    assert page_data(athlete_client, lift)["adjust_targets"] is True
+    lift.sets.filter(order=5).update(target_load_reason="my pick")  # the coach's own target
+    assert page_data(athlete_client, lift)["adjust_targets"] is False
+    Athlete.objects.filter(pk=athlete.pk).update(autoregulate_coach_targets=True)
+    assert page_data(athlete_client, lift)["adjust_targets"] is True
+
+
+def test_a_done_session_is_not_re_targeted_by_the_page(athlete_client, lift):
+    LiftSession.objects.filter(pk=lift.pk).update(status=SessionStatus.DONE)
+    assert page_data(athlete_client, lift)["adjust_targets"] is False
+
+
+def test_logging_answers_the_moved_sets_with_their_plates(athlete_client, lift):
+    set_1 = lift.sets.get(order=4)
+    response = athlete_client.post(
+        reverse("workouts:phone_log_set", args=[lift.pk]),
+        {"client_id": str(uuid.uuid4()), "set_id": set_1.pk, "reps": 3, "load_kg": 100, "rir": 3},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    data = response.json()
+    assert [(s["order"], s["target_load_kg"]) for s in data["retargeted"]] == [(5, 105), (6, 105)]
+    assert data["plates"] == {"105": "Per side: 25 + 15 + 2.5"}
+    # Set 2 as re-targeted: set 3 keeps 105 kg, now said to follow set 2.
+    set_2 = lift.sets.get(order=5)
+    response = athlete_client.post(
+        reverse("workouts:phone_log_set", args=[lift.pk]),
+        {"client_id": str(uuid.uuid4()), "set_id": set_2.pk, "reps": 3, "load_kg": 105, "rir": 1},
+        content_type="application/json",
+    )
+    data = response.json()
+    assert [(s["order"], s["target_load_kg"]) for s in data["retargeted"]] == [(6, 105)]
+    assert data["retargeted"][0]["adjustment_reason"].startswith("adjusted after set 2:")
+    assert data["plates"] == {"105": "Per side: 25 + 15 + 2.5"}
