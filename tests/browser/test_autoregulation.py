@@ -152,12 +152,15 @@ def test_set_1_at_rir_3_puts_sets_2_and_3_up_within_a_tap_online(phone, athlete,
     assert_sets_2_and_3_up(page)
 
 
-def test_set_1_at_rir_3_puts_sets_2_and_3_up_within_a_tap_offline(phone, athlete, lift):
+def test_set_1_at_rir_3_puts_sets_2_and_3_up_within_a_tap_offline(
+    phone, athlete, lift, screenshots
+):
     page = open_lift(phone, athlete, lift)
     phone.set_offline(True)
     tap_log(page, rir=3)
     expect(waiting(page)).to_have_text("1 set waiting to sync")
     assert_sets_2_and_3_up(page)
+    page.screenshot(path=screenshots / "phone-autoregulation-offline.png", full_page=True)
     assert logged(lift) == 0
     phone.set_offline(False)
     wait_for(lambda: logged(lift) == 1, what="the queued set stored")
