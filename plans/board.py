@@ -86,7 +86,7 @@ class Adjusted:
 
     @property
     def original_label(self) -> str:
-        return "none" if self.original_kg is None else kg_label(self.original_kg)
+        return "no target" if self.original_kg is None else kg_label(self.original_kg)
 
 
 def adjusted_sets(rows: list[dict]) -> dict[int | None, Adjusted]:
