@@ -7,9 +7,12 @@ plans.domain.rules judges. The set endpoints speak the API's JSON (workouts.seri
 the page's script sends queued sets from IndexedDB, possibly long after they were logged."""
 
 import json
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
 from functools import lru_cache
 from hashlib import sha256
 from pathlib import Path
@@ -44,9 +47,12 @@ from athletes.access import (
 from athletes.models import Athlete
 from plans import selectors
 from plans import services as plan_services
-from plans.domain.format import set_names
+from plans.domain import autoregulation
+from plans.domain.constants import EMPTY_BAR_KG
+from plans.domain.format import decimal_label, set_names
+from plans.domain.prescription import RTS_FRACTIONS
 from plans.domain.rules import evaluate_sets
-from plans.domain.units import Unit, bounds_in
+from plans.domain.units import Unit, bar_kg, bounds_in, format_load
 from plans.domain.weeks import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -68,6 +74,7 @@ from workouts.serializers import (
     retargeted_data,
 )
 from workouts.services import (
+    autoregulated,
     delete_logged_set,
     log_set,
     mark_done,
@@ -172,6 +179,21 @@ class SetRow:
     lift_set: LiftSet
     plates: str
     name: str  # "Warm-up 2", "Set 1": working sets counted from 1 after the warm-ups
+    adjusted: str = ""  # "was 100 kg · <why>" for a target autoregulation moved
+
+
+def adjusted_label(shown: dict[str, Any], unit: Unit) -> str:
+    """Beside a re-targeted set: its original target and why it moved, in the athlete's unit
+    (the set's JSON shape; its `adjustment_reason` is the API's, in kilograms);
+    static/phone/phone.js writes the same line when an answer or the offline arithmetic moves
+    a target."""
+    original, adjustment = shown.get("original_target_load_kg"), shown.get("adjustment")
+    if original is None or not adjustment:
+        return ""
+    reason = autoregulation.describe(
+        autoregulation.Adjustment.from_json(adjustment), label=lambda kg: format_load(kg, unit)
+    )
+    return f"was {format_load(Decimal(str(original)), unit)} · {reason}"
 
 
 def _with_sets(session: LiftSession) -> LiftSession:
@@ -196,6 +218,49 @@ def _sets_data(sets: Iterable[LiftSet], unit: Unit) -> list[dict[str, Any]]:
     return json.loads(JSONRenderer().render(shape))
 
 
+def _plates_label(load_kg: Decimal | None, unit: Unit) -> str:
+    loading = None if load_kg is None else plates_per_side(load_kg, unit)
+    return loading.label if loading else ""
+
+
+def _plates_table(sets: Iterable[LiftSet], increment_kg: Decimal, unit: Unit) -> dict[str, str]:
+    """The plate hint of every load an offline re-target can give a working set, keyed by the
+    load as the page's script writes it ("152.5"): the loads on the increment's grid within 10 %
+    of the working sets' original targets, and those targets themselves. The page looks plates
+    up here rather than doing plate arithmetic of its own (workouts.plates stays the one
+    implementation); a load outside (a set without a target gets one uncapped) shows its
+    plates when the server's answer arrives."""
+    originals = [s.target_before_adjustment for s in sets if not s.is_warmup]
+    targets = sorted({load for load in originals if load is not None})
+    # Every target as it stands too (warm-ups included: the form shows their plates).
+    loads = {s.target_load_kg for s in sets if s.target_load_kg is not None}
+    if targets:
+        low = max(Fraction(targets[0]) * (1 - autoregulation.CAP), Fraction(bar_kg(unit)))
+        high = Fraction(targets[-1]) * (1 + autoregulation.CAP)
+        step = Fraction(increment_kg)
+        steps = range(math.ceil(low / step), math.floor(high / step) + 1)
+        loads.update(step * increment_kg for step in steps)
+    return {
+        decimal_label(load): label for load in sorted(loads) if (label := _plates_label(load, unit))
+    }
+
+
+def _autoreg_data(session: LiftSession, sets: list[LiftSet], unit: Unit) -> dict[str, Any]:
+    """What the page's script needs to re-target offline (static/phone/autoreg.js): the e1RM
+    fractions (plans.domain.prescription's table, the one source), the athlete's increment,
+    whether this session's targets may move, and the plate hints."""
+    increment_kg = session.athlete.load_increment_kg
+    return {
+        "fractions": {str(total): str(share) for total, share in RTS_FRACTIONS.items()},
+        "increment_kg": decimal_label(increment_kg),
+        "empty_bar_kg": decimal_label(EMPTY_BAR_KG),
+        "cap": str(autoregulation.CAP),
+        "drop_share": str(autoregulation.DROP_SHARE),
+        "adjust_targets": autoregulated(session, sets),
+        "plates": _plates_table(sets, increment_kg, unit),
+    }
+
+
 @login_required
 @require_GET
 def lift_session(request: HttpRequest, pk: int) -> HttpResponse:
@@ -203,11 +268,18 @@ def lift_session(request: HttpRequest, pk: int) -> HttpResponse:
     unit = Unit(athlete.units)
     session = _with_sets(get_visible_session(request.user, LiftSession, pk))
     sets = list(session.sets.all())
-    rows = []
-    for lift_set, name in zip(sets, set_names(s.is_warmup for s in sets), strict=True):
-        target = lift_set.target_load_kg
-        loading = None if target is None else plates_per_side(target, unit)
-        rows.append(SetRow(lift_set, loading.label if loading else "", name))
+    shown = _sets_data(sets, unit)
+    rows = [
+        SetRow(
+            lift_set,
+            _plates_label(lift_set.target_load_kg, unit),
+            name,
+            adjusted_label(data, unit),
+        )
+        for lift_set, name, data in zip(
+            sets, set_names(s.is_warmup for s in sets), shown, strict=True
+        )
+    ]
     return _phone(
         request,
         "phone/lift.html",
@@ -217,8 +289,9 @@ def lift_session(request: HttpRequest, pk: int) -> HttpResponse:
         rows=rows,
         locked=session.status == SessionStatus.DONE,
         violations=_set_violations(session),
-        sets_json=_sets_data(sets, unit),
+        sets_json=shown,
         load_bounds=bounds_in(unit, *LOAD_KG_RANGE),
+        autoreg_json=_autoreg_data(session, sets, unit),
         rir_chips=range(5),
         log_url=reverse("workouts:phone_log_set", args=[session.pk]),
     )
@@ -254,6 +327,19 @@ def _set_of(session: LiftSession, set_pk: int) -> LiftSet:
         raise Http404("No such set in this session.") from None
 
 
+def _retargeted(sets: Iterable[LiftSet], unit: Unit) -> dict[str, Any]:
+    """The sets whose targets the write moved, as the API answers them, and for the page the
+    plate hint of each new target in the athlete's unit (workouts.plates, the one plate
+    arithmetic)."""
+    moved = list(sets)
+    plates = {
+        decimal_label(s.target_load_kg): label
+        for s in moved
+        if s.target_load_kg is not None and (label := _plates_label(s.target_load_kg, unit))
+    }
+    return {"retargeted": retargeted_data(moved), "plates": plates}
+
+
 @_set_endpoint
 def log_set_view(request: Request, pk: int) -> Response:
     session = _athlete_session(request, pk)
@@ -270,7 +356,7 @@ def log_set_view(request: Request, pk: int) -> Response:
         {
             "created": logged.created,
             "set": LiftSetSerializer(logged.lift_set).data,
-            "retargeted": retargeted_data(logged.retargeted),
+            **_retargeted(logged.retargeted, Unit(athlete_of(request.user).units)),
             "violations": _set_violations(_with_sets(session)),
         },
         status=201 if logged.created else 200,
@@ -288,7 +374,7 @@ def edit_set(request: Request, pk: int, set_pk: int) -> Response:
         request,
         {
             "set": LiftSetSerializer(updated.lift_set).data,
-            "retargeted": retargeted_data(updated.retargeted),
+            **_retargeted(updated.retargeted, Unit(athlete_of(request.user).units)),
             "violations": _set_violations(_with_sets(session)),
         },
     )
@@ -301,7 +387,7 @@ def delete_set(request: Request, pk: int, set_pk: int) -> Response:
     return Response(
         {
             "deleted": set_pk,
-            "retargeted": retargeted_data(retargeted),
+            **_retargeted(retargeted, Unit(athlete_of(request.user).units)),
             "violations": _set_violations(_with_sets(session)),
         }
     )
@@ -423,7 +509,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 # ---------------------------------------------------------------------------- offline support
 
-PHONE_ASSETS = ("css/tokens.css", "phone/phone.css", "phone/phone.js")
+PHONE_ASSETS = ("css/tokens.css", "phone/phone.css", "phone/phone.js", "phone/autoreg.js")
 
 
 @lru_cache(maxsize=1)

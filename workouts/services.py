@@ -317,6 +317,16 @@ def adjusts_targets(sets: Sequence[LiftSet], *, coach_targets_too: bool) -> bool
     return all(is_prescribed_reason(s.target_load_reason) for s in prescribed)
 
 
+def autoregulated(session: LiftSession, sets: Sequence[LiftSet]) -> bool:
+    """Whether a set logged in this session re-targets the rest: what the phone page asks to
+    re-target offline exactly as _autoregulate will once the set reaches the server."""
+    return (
+        session.exercise == Exercise.DEADLIFT
+        and session.status != SessionStatus.DONE
+        and adjusts_targets(sets, coach_targets_too=session.athlete.autoregulate_coach_targets)
+    )
+
+
 def _autoregulate(session: LiftSession, sets: Sequence[LiftSet]) -> tuple[LiftSet, ...]:
     """Re-target the deadlift's working sets not yet logged from what is logged (plans.domain.
     autoregulation), in the caller's transaction, with the session locked and not done; the

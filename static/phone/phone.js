@@ -182,6 +182,18 @@
     return kgText.replace(/0+$/, "").replace(/\.$/, "");
   }
 
+  // Kilograms as the server writes them ("152.5"): the plate table's keys.
+  function kg(value) {
+    return value === null || value === "" || value === undefined ? "" : String(Number(value));
+  }
+
+  // A load in kilograms as the athlete reads it, like plans.domain.units.format_load: in
+  // their unit, to the hundredth.
+  function loadLabel(kgValue) {
+    const value = unit === "kg" ? Number(kgValue) : Number(kgValue) / LB_IN_KG;
+    return String(Math.round(value * 100) / 100) + " " + unit;
+  }
+
   function doneText(values, prefix) {
     let text = prefix + values.reps;
     const load = loadOf(values, "load");
@@ -191,9 +203,32 @@
     return text;
   }
 
+  function targetText(s) {
+    if (!s.target_reps) return "Extra set";
+    let text = s.target_reps + " × " +
+      (s.target_load_kg !== null ? amount(loadOf(s, "target_load")) + " " + unit : "your choice");
+    if (s.target_rir !== null) text += " · RIR " + s.target_rir;
+    return text;
+  }
+
+  // As workouts.phone_views.adjusted_label writes it: the original target and why it moved,
+  // in the athlete's unit (the words from the structured adjustment, as the server's).
+  function adjustedText(s) {
+    if (s.original_target_load_kg === null || s.original_target_load_kg === undefined ||
+        !s.adjustment || !window.IronstrideAutoreg) return "";
+    return "was " + amount(loadOf(s, "original_target_load")) + " " + unit + " · " +
+      window.IronstrideAutoreg.describe(s.adjustment, loadLabel);
+  }
+
   function Logger(form) {
     const sessionId = form.dataset.session;
+    // What the server last said of each set: the page's own copy, then each answer's.
     const sets = JSON.parse(document.getElementById("sets-data").textContent);
+    const autoregData = document.getElementById("autoreg-data");
+    const autoreg = autoregData ? JSON.parse(autoregData.textContent) : null;
+    const arithmetic = window.IronstrideAutoreg;
+    // What the page shows: the server's sets, re-targeted here from the sets still queued.
+    let shown = sets;
     const list = document.getElementById("sets");
     const message = document.getElementById("log-message");
     const heading = document.getElementById("log-heading");
@@ -246,6 +281,72 @@
       return values.reps !== null && values.reps !== undefined;
     }
 
+    // ---------------------------------------------------------------- autoregulation
+
+    function platesFor(load) {
+      if (!autoreg || load === null || load === undefined) return "";
+      return autoreg.plates[kg(load)] || "";
+    }
+
+    // The sets as they stand once the queued ones are stored, re-targeted by the same rule as
+    // the server's (static/phone/autoreg.js). With nothing queued the server's word stands.
+    function retargeted() {
+      const mine = queued.filter((item) => item.set_id);
+      if (!autoreg || !arithmetic || !mine.length) return sets;
+      const values = new Map(mine.map((item) => [item.set_id, item.body]));
+      const view = sets.map((s) => {
+        // The arithmetic's "original": the target before any adjustment. A set never adjusted
+        // has no reason, and its target is its original; one adjusted from no target at all
+        // (no history) has a reason and no original.
+        const original = s.adjustment_reason ? s.original_target_load_kg : s.target_load_kg;
+        const body = values.get(s.id);
+        return Object.assign({}, s, { original_target_load_kg: original }, body ? {
+          reps: body.reps, load_kg: body.load_kg, rir: body.rir, failed: body.failed,
+        } : {});
+      });
+      let changes;
+      try {
+        changes = arithmetic.retarget(view, autoreg);
+      } catch (error) {
+        return sets; // a value the arithmetic cannot read: the server's answer will tell
+      }
+      const byOrder = new Map(changes.map((change) => [change.order, change]));
+      return view.map((s) => {
+        const change = byOrder.get(s.order);
+        if (!change) return s;
+        // The server's pounds of the old target no longer apply: loadOf converts the new one.
+        return Object.assign({}, s, {
+          target_load_kg: Number(change.target_load_kg),
+          target_load_lb: undefined,
+          original_target_load_kg: change.original_target_load_kg === null ? null
+            : Number(change.original_target_load_kg),
+          original_target_load_lb: undefined,
+          adjustment: change.adjustment,
+          adjustment_reason: arithmetic.describe(change.adjustment),
+        });
+      });
+    }
+
+    function paintTargets() {
+      shown = retargeted();
+      for (const s of shown) {
+        const li = list.querySelector('[data-set-id="' + s.id + '"]');
+        if (!li || li.classList.contains("set-logged")) continue;
+        const adjusted = adjustedText(s);
+        const plates = platesFor(s.target_load_kg);
+        li.querySelector("[data-target]").textContent = targetText(s);
+        li.querySelector("[data-adjusted]").textContent = adjusted;
+        li.querySelector("[data-adjusted]").hidden = !adjusted;
+        li.querySelector("[data-plates]").textContent = plates;
+        li.querySelector("[data-plates]").hidden = !plates;
+      }
+      if (!editing && next && next.set) showTarget(shownOf(next.set), false);
+    }
+
+    function shownOf(s) {
+      return shown.find((x) => x.id === s.id) || s;
+    }
+
     // The next prescribed set not yet logged nor queued; else an extra set like the last one.
     function pickNext() {
       const taken = new Set(queued.map((item) => item.set_id).filter(Boolean));
@@ -280,6 +381,23 @@
     }
 
     const submit = document.getElementById("log-submit");
+    const adjustedLine = document.getElementById("log-adjusted");
+
+    function showTarget(s, refill) {
+      let target = "Target: " + (s.target_reps || "?") + " × " +
+        (s.target_load_kg !== null ? amount(loadOf(s, "target_load")) + " " + unit : "your choice");
+      if (s.target_rir !== null) target += " · RIR " + s.target_rir;
+      targetLine.textContent = target;
+      const adjusted = adjustedText(s);
+      adjustedLine.textContent = adjusted;
+      adjustedLine.hidden = !adjusted;
+      platesLine.textContent = platesFor(s.target_load_kg);
+      // A new target replaces the prefilled load only while it is still there untouched.
+      if (!refill && s.target_load_kg !== null && form.load.value === prefilled.shown) {
+        form.load.value = amount(loadOf(s, "target_load"));
+        prefilled = { shown: form.load.value, kg: amount(s.target_load_kg) };
+      }
+    }
 
     function prepareNext() {
       editing = null;
@@ -287,16 +405,12 @@
       submit.textContent = "Log set";
       next = pickNext();
       preparedFor = keyOf(next);
-      const s = next.set;
+      const s = next.set ? shownOf(next.set) : null;
       const prev = next.previous || {};
+      adjustedLine.hidden = true;
       if (s) {
         heading.textContent = "Log " + nameOf(s).toLowerCase();
-        let target = "Target: " + (s.target_reps || "?") + " × " +
-          (s.target_load_kg !== null ? amount(loadOf(s, "target_load")) + " " + unit : "your choice");
-        if (s.target_rir !== null) target += " · RIR " + s.target_rir;
-        targetLine.textContent = target;
-        const plates = list.querySelector('[data-set-id="' + s.id + '"] .plates');
-        platesLine.textContent = plates ? plates.textContent : "";
+        showTarget(s, true);
         fill({
           reps: s.target_reps != null ? s.target_reps : prev.reps,
           load: s.target_load_kg !== null ? loadOf(s, "target_load") : loadOf(prev, "load"),
@@ -378,6 +492,7 @@
       await queue.put(item); // first on the phone, then on the wire
       queued.push(item);
       showQueued(item);
+      paintTargets(); // the rest re-targeted within the tap, online or not
       prepareNext();
       await showWaiting();
       await Promise.race([flush(), new Promise((resolve) => setTimeout(resolve, STORE_WAIT_MS))]);
@@ -466,13 +581,19 @@
         doneWait.hidden = mine === 0;
         doneWait.textContent = mine ? "Waiting for " + mine + " set(s) to sync before you can finish." : "";
         doneButton.disabled = mine > 0;
+        paintTargets();
         if (!editing && keyOf(pickNext()) !== preparedFor) prepareNext();
       },
       stored(item, data) {
         if (item.session !== sessionId || !data) return;
         const s = data.set;
-        const index = sets.findIndex((x) => x.id === s.id);
-        if (index >= 0) sets[index] = s; else sets.push(s);
+        // The server's answer wins: its re-targeted sets replace what the page worked out.
+        for (const answered of [s, ...(data.retargeted || [])]) {
+          const index = sets.findIndex((x) => x.id === answered.id);
+          if (index >= 0) sets[index] = answered; else sets.push(answered);
+        }
+        if (autoreg && data.plates) Object.assign(autoreg.plates, data.plates);
+        paintTargets();
         const li = rowFor(item) || extraRow(item.client_id);
         li.dataset.setId = s.id;
         li.classList.remove("set-queued");
