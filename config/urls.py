@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("workouts.urls")),
     path("roster/", include("athletes.urls")),
     path("templates/", include("plan_templates.urls")),
+    path("export/", include("exports.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
