@@ -127,8 +127,12 @@ def session_rows(
     """The rows of the athletes' sessions, by athlete (name, then username), then start.
     published_only: an athlete's own export, which holds the weeks they may see."""
     chunk = chunk_size or CHUNK_SIZE
-    ordered = athletes.order_by("user__last_name", "user__first_name", "user__username", "pk")
-    rank = {pk: place for place, pk in enumerate(ordered.values_list("pk", flat=True))}
+    # The roster itself is read once (it is small; their sessions are not): each session
+    # finds its athlete here rather than in a join that would build the athlete again per row.
+    ordered = athletes.select_related("user").order_by(
+        "user__last_name", "user__first_name", "user__username", "pk"
+    )
+    roster = {athlete.pk: (place, athlete) for place, athlete in enumerate(ordered)}
     by_athlete = (
         "athlete__user__last_name",
         "athlete__user__first_name",
@@ -140,7 +144,14 @@ def session_rows(
         rows = model.objects.filter(athlete__in=athletes, **days.bounds())
         if published_only:
             rows = rows.filter(plan__status=PlanStatus.PUBLISHED)
-        return rows.select_related("athlete__user").order_by(*order)
+        return rows.order_by(*order)
+
+    def keyed[S: (RunSession, LiftSession)](
+        rows: Iterator[S], kind: int
+    ) -> Iterator[tuple[int, datetime, int, int, S]]:
+        for session in rows:
+            place, session.athlete = roster[session.athlete_id]
+            yield place, session.start, kind, session.pk, session
 
     runs = sessions(RunSession).iterator(chunk_size=chunk)
     lifts = (
@@ -149,9 +160,8 @@ def session_rows(
         .iterator(chunk_size=chunk)
     )
     # Runs before lifts at the same start, so the order never depends on the database.
-    keyed_runs = ((rank[run.athlete_id], run.start, 0, run.pk, run) for run in runs)
-    keyed_lifts = ((rank[lift.athlete_id], lift.start, 1, lift.pk, lift) for lift in lifts)
-    for *_, session in heapq.merge(keyed_runs, keyed_lifts, key=lambda item: item[:4]):
+    merged = heapq.merge(keyed(runs, 0), keyed(lifts, 1), key=lambda item: item[:4])
+    for *_, session in merged:
         if session.start.astimezone(session.athlete.tz).date() not in days:
             continue
         if isinstance(session, RunSession):
