@@ -78,6 +78,11 @@ def export_account(athlete: Athlete, *, published_only: bool, now: datetime) -> 
         "exported_at": now.isoformat(),
         "user": _dump(athlete.user),
         "athlete": _dump(athlete),
+        "settings": {
+            model._meta.label: _dump(row)
+            for model in user_settings_models()
+            if (row := model._default_manager.filter(**of_user(model, athlete.user)).first())
+        },
         "coach": (
             {"username": athlete.coach.user.username, "name": str(athlete.coach)}
             if athlete.coach
@@ -88,8 +93,18 @@ def export_account(athlete: Athlete, *, published_only: bool, now: datetime) -> 
         rows = table.model._default_manager.filter(**{_athlete_path(table): athlete})
         if published_only:
             rows = rows.filter(**{_plan_path(table): PlanStatus.PUBLISHED})
-        document[table.key] = [_dump(row) for row in rows.order_by(*table.order)]
+        document[table.key] = [_dump(row, with_id=True) for row in rows.order_by(*table.order)]
     return document
+
+
+def of_user(model: type[models.Model], user: Any) -> dict[str, Any]:
+    """The lookup of a settings model's row of the user."""
+    (field,) = [
+        field
+        for field in model._meta.concrete_fields
+        if field.one_to_one and field.related_model is User
+    ]
+    return {field.attname: user.pk}
 
 
 def _athlete_path(table: Table) -> str:
@@ -113,12 +128,28 @@ def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
         for field in model._meta.concrete_fields
         if field.name not in left_out
         and not field.primary_key
-        and not (field.is_relation and field.related_model is Athlete)
+        and not (field.is_relation and field.related_model in (Athlete, User))
     ]
 
 
-def _dump(row: models.Model) -> dict[str, Any]:
-    values: dict[str, Any] = {} if row.__class__ in _LEFT_OUT else {"id": row.pk}
+def user_settings_models() -> list[type[models.Model]]:
+    """Models that hold one row of a user's own settings: a one-to-one to the user (the email
+    preferences, say), found rather than listed, so an app that adds one needs no change here.
+    The coach's and athlete's profiles are not settings (the athlete is the file's subject;
+    the coach is another person)."""
+    return sorted(
+        (
+            relation.related_model
+            for relation in User._meta.related_objects
+            if relation.one_to_one and relation.related_model not in (Athlete, Coach)
+        ),
+        key=lambda model: model._meta.label,
+    )
+
+
+def _dump(row: models.Model, *, with_id: bool = False) -> dict[str, Any]:
+    """with_id: a row others refer to by its id."""
+    values: dict[str, Any] = {"id": row.pk} if with_id else {}
     for field in _fields(row.__class__):
         # A reference is the id of the row it points to, under the field's name.
         value = getattr(row, field.attname)
@@ -187,6 +218,7 @@ def _load(document: dict[str, Any], *, coach: Coach | None, username: str | None
     athlete.user, athlete.coach = user, coach
     _clean(athlete, "athlete", exclude=["user", "coach", "calendar_token"])
     athlete.save()
+    _load_settings(document.get("settings", {}), user)
 
     new_ids: dict[type[models.Model], dict[Any, Any]] = {}
     counts = {}
@@ -207,6 +239,29 @@ def _load(document: dict[str, Any], *, coach: Coach | None, username: str | None
         new_ids[table.model] = {old: row.pk for old, row in zip(old_ids, saved, strict=True)}
         counts[table.key] = len(saved)
     return Imported(athlete, counts)
+
+
+def _load_settings(settings: Any, user: Any) -> None:
+    if not isinstance(settings, dict):
+        raise BadAccountFile('"settings" must be an object.')
+    known = {model._meta.label: model for model in user_settings_models()}
+    for label, values in settings.items():
+        where = f"settings.{label}"
+        if label not in known:
+            raise BadAccountFile(
+                f"{where}: no such settings here (a file from a newer Ironstride?)."
+            )
+        if not isinstance(values, dict):
+            raise BadAccountFile(f"{where} must be an object.")
+        row = _build(known[label], values, where)
+        for name, value in of_user(known[label], user).items():
+            setattr(row, name, value)
+        _clean(
+            row,
+            where,
+            exclude=[f.name for f in known[label]._meta.concrete_fields if f.is_relation],
+        )
+        row.save()
 
 
 def _object(document: Mapping[str, Any], key: str) -> dict[str, Any]:

@@ -13,7 +13,13 @@ from django.test import Client
 from django.urls import reverse
 
 from athletes.models import Athlete
-from exports.account import FORMAT_VERSION, TABLES, export_account
+from exports.account import (
+    FORMAT_VERSION,
+    TABLES,
+    export_account,
+    of_user,
+    user_settings_models,
+)
 from plans.models import WeeklyPlan
 from tests.exports.conftest import NOW, History
 from tests.factories import CoachFactory
@@ -71,6 +77,7 @@ def test_the_file_holds_the_account_and_no_secret(client: Client, history: Histo
         "is_active": True,
     } | {k: v for k, v in document["athlete"].items() if k not in _ATHLETE_TODAY}
     assert "calendar_token" not in document["athlete"]
+    assert document["settings"] == {}  # nobody changed a setting of theirs
     assert history.athlete.calendar_token not in json.dumps(document)
     assert document["coach"] == {"username": "carla", "name": str(history.coach)}
     assert [(p["week_start"], p["status"], p["coach_note"]) for p in document["plans"]] == [
@@ -168,7 +175,12 @@ def counts() -> dict[str, int]:
 def test_export_delete_import_export_gives_the_same_file(
     history: History, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # Every model of a user's own settings (another app's, one-to-one to the user) travels:
+    # a row of each, with its defaults.
+    for model in user_settings_models():
+        model._default_manager.create(**of_user(model, history.athlete.user))
     original = export_account(history.athlete, published_only=False, now=NOW)
+    assert sorted(original["settings"]) == [m._meta.label for m in user_settings_models()]
     old_token = history.athlete.calendar_token
     history.athlete.user.delete()
     assert counts()["athletes"] == 0
@@ -296,6 +308,11 @@ def set_value(path: tuple[Any, ...], value: Any) -> Any:
             "run_sessions[0]: starts outside the week of its plan (plan of 2026-11-30).",
         ),
         (set_value(("lift_sets",), {}), '"lift_sets" must be a list.'),
+        (set_value(("settings",), []), '"settings" must be an object.'),
+        (
+            set_value(("settings",), {"garmin.Watch": {"model": "Forerunner"}}),
+            "settings.garmin.Watch: no such settings here (a file from a newer Ironstride?).",
+        ),
         (set_value(("run_files", 0), "monday.fit"), "run_files[0] must be an object."),
         (
             set_value(("user", "username"), "anna berg!"),
