@@ -29,7 +29,7 @@ ARROWS = {
     "workouts": "#16a34a",
     "plans": "#d97706",
     "plan_templates": "#0d9488",
-    "exports": "#db2777",
+    "exports": "#4f46e5",
     "web": "#9333ea",
     "config": "#6b7280",
 }
@@ -38,7 +38,7 @@ COLOURS = {
     "workouts": "#dcfce7",
     "plans": "#fef3c7",
     "plan_templates": "#ccfbf1",
-    "exports": "#fce7f3",
+    "exports": "#e0e7ff",
     "web": "#f3e8ff",
     "config": "#e5e7eb",
 }
