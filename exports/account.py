@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from athletes.models import Athlete, Coach
+from plans.domain.format import decimal_label
 from plans.domain.weeks import week_of
 from plans.models import PlanStatus, WeeklyPlan
 from workouts.models import LiftSession, LiftSet, RunFile, RunSession
@@ -152,17 +153,16 @@ def _dump(row: models.Model, *, with_id: bool = False) -> dict[str, Any]:
     values: dict[str, Any] = {"id": row.pk} if with_id else {}
     for field in _fields(row.__class__):
         # A reference is the id of the row it points to, under the field's name.
-        value = getattr(row, field.attname)
-        if isinstance(field, models.DecimalField) and isinstance(value, Decimal):
-            # As the database holds it ("2.50"), whether or not the row was read back.
-            value = value.quantize(Decimal(1).scaleb(-field.decimal_places))
-        values[field.name] = _plain(value)
+        values[field.name] = _plain(getattr(row, field.attname))
     return values
 
 
 def _plain(value: Any) -> Any:
-    """A column's value as JSON: exact decimals and ISO dates as strings."""
-    if isinstance(value, Decimal | UUID):
+    """A column's value as JSON: exact decimals and ISO dates as strings. A decimal without its
+    trailing zeros ("2.5", "150"): the same number however many places a column stores."""
+    if isinstance(value, Decimal):
+        return decimal_label(value)
+    if isinstance(value, UUID):
         return str(value)
     if isinstance(value, datetime | date | time):
         return value.isoformat()

@@ -73,7 +73,7 @@ def test_the_file_holds_the_account_and_no_secret(client: Client, history: Histo
         "time_zone": "Europe/Berlin",
         "training_window_start": "06:00:00",
         "training_window_end": "21:00:00",
-        "load_increment_kg": "2.50",
+        "load_increment_kg": "2.5",
         "is_active": True,
     } | {k: v for k, v in document["athlete"].items() if k not in _ATHLETE_TODAY}
     assert "calendar_token" not in document["athlete"]
@@ -95,7 +95,7 @@ def test_the_file_holds_the_account_and_no_secret(client: Client, history: Histo
         "actual_duration_minutes": 62,
         "notes": "=1+1 felt strong",
         "kind": "interval",
-        "distance_km": "10.50",
+        "distance_km": "10.5",
         "unplanned": False,
     } | {k: v for k, v in run.items() if k not in _RUN_TODAY}
     assert len(document["run_sessions"]) == 2
@@ -103,7 +103,7 @@ def test_the_file_holds_the_account_and_no_secret(client: Client, history: Histo
     logged = document["lift_sets"][1]
     assert (logged["session"], logged["load_kg"], logged["rir"]) == (
         history.lift.pk,
-        "147.50",
+        "147.5",
         2,
     )
     (run_file,) = document["run_files"]
