@@ -50,17 +50,25 @@ class Table:
     key: str
     model: type[models.Model]
     order: tuple[str, ...]
+    # The lookups from a row to its athlete and to the status of its week's plan.
+    athlete: str = "athlete"
+    plan_status: str = "plan__status"
 
 
 # In the order they are written and read: a table refers only to the ones above it.
 TABLES = (
-    Table("plans", WeeklyPlan, ("week_start",)),
+    Table("plans", WeeklyPlan, ("week_start",), plan_status="status"),
     Table("run_sessions", RunSession, ("start", "pk")),
     Table("lift_sessions", LiftSession, ("start", "pk")),
-    Table("lift_sets", LiftSet, ("session__start", "session_id", "order")),
-    Table("run_files", RunFile, ("started_at", "pk")),
+    Table(
+        "lift_sets",
+        LiftSet,
+        ("session__start", "session_id", "order"),
+        athlete="session__athlete",
+        plan_status="session__plan__status",
+    ),
+    Table("run_files", RunFile, ("started_at", "pk"), plan_status="run__plan__status"),
 )
-_TABLE_OF_MODEL = {table.model: table for table in TABLES}
 
 
 class BadAccountFile(ValueError):
@@ -91,9 +99,9 @@ def export_account(athlete: Athlete, *, published_only: bool, now: datetime) -> 
         ),
     }
     for table in TABLES:
-        rows = table.model._default_manager.filter(**{_athlete_path(table): athlete})
+        rows = table.model._default_manager.filter(**{table.athlete: athlete})
         if published_only:
-            rows = rows.filter(**{_plan_path(table): PlanStatus.PUBLISHED})
+            rows = rows.filter(**{table.plan_status: PlanStatus.PUBLISHED})
         document[table.key] = [_dump(row, with_id=True) for row in rows.order_by(*table.order)]
     return document
 
@@ -106,18 +114,6 @@ def of_user(model: type[models.Model], user: Any) -> dict[str, Any]:
         if field.one_to_one and field.related_model is User
     ]
     return {field.attname: user.pk}
-
-
-def _athlete_path(table: Table) -> str:
-    return "session__athlete" if table.model is LiftSet else "athlete"
-
-
-def _plan_path(table: Table) -> str:
-    return {
-        WeeklyPlan: "status",
-        LiftSet: "session__plan__status",
-        RunFile: "run__plan__status",
-    }.get(table.model, "plan__status")
 
 
 def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
