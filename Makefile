@@ -28,6 +28,7 @@ $(VENV)/.dev-installed: requirements/dev.lock | $(PY)
 run: $(VENV)/.base-installed
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py send_notifications
 	DEBUG=$${DEBUG:-1} $(PY) manage.py db_worker --no-reload --verbosity 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
@@ -35,7 +36,8 @@ run: $(VENV)/.base-installed
 # Production-style serving: gunicorn on the configured database (DATABASE_URL), 2 x CPUs + 1
 # workers unless WORKERS says otherwise. Static files come from whitenoise after collectstatic.
 # It runs no task worker: run `manage.py db_worker` beside it, one per machine or more (README
-# "Background work"), e.g. as a second service of the same release.
+# "Background work"), e.g. as a second service of the same release, and `manage.py
+# send_notifications` once per release to start the notifications' sweep (README "Notifications").
 WORKERS ?= $(shell $(PYTHON) -c 'import os; print(2 * (os.cpu_count() or 1) + 1)')
 serve: $(VENV)/.base-installed
 	$(PY) manage.py migrate --no-input

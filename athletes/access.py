@@ -11,6 +11,7 @@ from django.http import Http404
 
 from athletes.models import Athlete, Coach
 from plan_templates.models import ApplyBatch, PlanTemplate, TemplateApplication
+from plans.domain.units import Unit
 from plans.models import PlanStatus, WeeklyPlan
 from workouts.models import LiftSession, RunSession
 
@@ -228,3 +229,15 @@ def batches_for(user: AnyUser) -> QuerySet[ApplyBatch]:
 
 def applications_for(user: AnyUser) -> QuerySet[TemplateApplication]:
     return TemplateApplication.objects.filter(template__coach=coach_for(user))
+
+
+def viewer_units(user: AnyUser) -> Unit:
+    """The unit the user reads and types loads in: a coach's own, an athlete's own, else
+    kilograms (the API's unit). The user's profiles come with it (athletes.backends), so this
+    costs no query on a page."""
+    match role_of(user):
+        case "coach":
+            return Unit(coach_for(user).units)
+        case "athlete":
+            return Unit(athlete_of(user).units)
+    return Unit.KG

@@ -9,7 +9,7 @@ from plans.services import change_time_zone
 
 @admin.register(Coach)
 class CoachAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "user", "time_zone"]
+    list_display = ["__str__", "user", "time_zone", "units", "default_athlete_units"]
     list_filter = ["time_zone"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user"]
@@ -25,6 +25,7 @@ class AthleteAdmin(admin.ModelAdmin):
         "training_window_start",
         "training_window_end",
         "load_increment_kg",
+        "units",
         "is_active",
     ]
     list_filter = ["is_active", "coach", "time_zone"]

@@ -28,11 +28,13 @@ from athletes.access import (
     may_plan_for,
     may_see_calendar_feed,
     role_of,
+    viewer_units,
     visible_athletes,
 )
 from athletes.authentication import delete_expired_tokens
-from athletes.models import Athlete, validate_time_zone
+from athletes.models import Athlete, Units, validate_time_zone
 from athletes.transactions import atomic_with_retry
+from plans.domain.units import STORED_PLACES, default_increment_kg
 from plans.selectors import current_e1rms, recent_compliance
 from plans.services import change_time_zone
 from web.api import AnonThrottle, forbid, lockout_response
@@ -96,6 +98,11 @@ class MeSerializer(serializers.Serializer):
     username = serializers.CharField()
     role = serializers.ChoiceField(choices=["coach", "athlete"])
     athlete_id = serializers.IntegerField(allow_null=True)
+    units = serializers.ChoiceField(
+        choices=Units.choices,
+        help_text="The unit the user chose to read loads in; pass it as `?units=` to get "
+        "loads in it beside the kilograms.",
+    )
 
 
 class PingSerializer(serializers.Serializer):
@@ -119,7 +126,12 @@ class MeView(APIView):
         assert not isinstance(user, AnonymousUser)  # HasRole let only coaches and athletes in
         role = role_of(user)
         athlete_id = user.athlete.pk if role == "athlete" else None
-        data = {"id": user.pk, "username": user.get_username(), "role": role}
+        data = {
+            "id": user.pk,
+            "username": user.get_username(),
+            "role": role,
+            "units": viewer_units(user),
+        }
         return Response(MeSerializer({**data, "athlete_id": athlete_id}).data)
 
 
@@ -143,12 +155,21 @@ class AthleteSerializer(serializers.ModelSerializer):
     training_window_start = LocalTimeField(required=False)
     training_window_end = LocalTimeField(required=False)
     load_increment_kg = serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
+        max_digits=STORED_PLACES + 2,
+        decimal_places=STORED_PLACES,
         min_value=Decimal("0.25"),
         max_value=Decimal("25"),
         required=False,
         coerce_to_string=False,
+        help_text="Kilograms, to 10 decimals (5 lb is 2.26796185). Default: the default of "
+        "the athlete's unit, 2.5 kg or 5 lb.",
+    )
+    units = serializers.ChoiceField(
+        choices=Units.choices,
+        required=False,
+        help_text="The unit the athlete sees and types loads in on their own pages (the API "
+        "stays in kilograms). Set when the athlete is created (default: the coach's default "
+        "for new athletes); afterwards the athlete's own choice, so it cannot be changed here.",
     )
     is_active = serializers.BooleanField(required=False)
     e1rm_kg = serializers.SerializerMethodField()
@@ -176,6 +197,7 @@ class AthleteSerializer(serializers.ModelSerializer):
             "training_window_start",
             "training_window_end",
             "load_increment_kg",
+            "units",
             "is_active",
             "e1rm_kg",
             "compliance_7d",
@@ -224,6 +246,12 @@ class AthleteSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"training_window_end": "The training window must end after it starts."}
             )
+        if self.instance is not None and attrs.get("units", self.instance.units) != (
+            self.instance.units
+        ):
+            raise serializers.ValidationError(
+                {"units": "The athlete chooses their own unit, on their settings page."}
+            )
         if attrs.get("password"):
             probe = self.instance.user if self.instance is not None else User(username=username)
             try:
@@ -247,13 +275,16 @@ class AthleteSerializer(serializers.ModelSerializer):
         user_attrs = validated_data.pop("user")
         password = validated_data.pop("password")
         active = validated_data.pop("is_active", True)
+        coach = self.context["coach"]
+        validated_data.setdefault("units", coach.default_athlete_units)
+        validated_data.setdefault(
+            "load_increment_kg", default_increment_kg(validated_data["units"])
+        )
         with transaction.atomic():
             user = User(**user_attrs)
             user.set_password(password)
             user.save()
-            athlete = Athlete.objects.create(
-                user=user, coach=self.context["coach"], **validated_data
-            )
+            athlete = Athlete.objects.create(user=user, coach=coach, **validated_data)
             if not active:
                 athlete.deactivate()
         return athlete

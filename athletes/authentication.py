@@ -11,7 +11,8 @@ The one query is written in SQL (`QuerySet.raw`, columns read by name) rather th
 ORM: every API request pays for it, and building the four-table `select_related` cost more than
 the rest of the ping together (bench/api_bench.py, README "The API down to the bare stack"). It
 reads the token whole and, of the user and the profiles, what the access checks read: the
-user's name and whether they are active, the profile's id (and a coach's time zone). The rest
+user's name and whether they are active, the profile's id and unit (and a coach's time zone:
+what `me/` and the access checks read). The rest
 of a user or athlete row loads on first use, as a deferred field does."""
 
 import binascii
@@ -79,7 +80,9 @@ def token_query() -> str:
         f"SELECT {t}.*, {u}.{_column(user, user.USERNAME_FIELD)} AS user_name,"
         f" {u}.{_column(user, 'is_active')} AS user_is_active,"
         f" {c}.{_column(Coach, 'id')} AS coach_pk, {c}.{_column(Coach, 'time_zone')} AS coach_tz,"
-        f" {a}.{_column(Athlete, 'id')} AS athlete_pk"
+        f" {c}.{_column(Coach, 'units')} AS coach_units,"
+        f" {a}.{_column(Athlete, 'id')} AS athlete_pk,"
+        f" {a}.{_column(Athlete, 'units')} AS athlete_units"
         f" FROM {t} JOIN {u} ON {u}.{user_id} = {t}.{_column(token, 'user')}"
         f" LEFT JOIN {c} ON {c}.{_column(Coach, 'user')} = {u}.{user_id}"
         f" LEFT JOIN {a} ON {a}.{_column(Athlete, 'user')} = {u}.{user_id}"
@@ -106,12 +109,16 @@ def user_with_profile(row: Any) -> AbstractBaseUser:
     )
     if row.coach_pk is not None:
         user.coach = Coach.from_db(
-            db, ["id", "user_id", "time_zone"], [row.coach_pk, user.pk, row.coach_tz]
+            db,
+            ["id", "user_id", "time_zone", "units"],
+            [row.coach_pk, user.pk, row.coach_tz, row.coach_units],
         )
     else:
         _record_absent(Coach(user=user))
     if row.athlete_pk is not None:
-        user.athlete = Athlete.from_db(db, ["id", "user_id"], [row.athlete_pk, user.pk])
+        user.athlete = Athlete.from_db(
+            db, ["id", "user_id", "units"], [row.athlete_pk, user.pk, row.athlete_units]
+        )
     else:
         _record_absent(Athlete(user=user))
     return user

@@ -1,3 +1,4 @@
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -6,7 +7,11 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import User
 from django.db.models import Field
 
-from athletes.models import Athlete, time_zone_names
+from athletes.models import Athlete, Coach, Units, time_zone_names
+from plans.domain.units import Unit, default_increment_kg
+from web.loads import load_field, shown, to_stored
+
+INCREMENT_RANGE_KG = (Decimal("0.25"), Decimal("25"))
 
 
 @cache
@@ -28,17 +33,39 @@ class AthleteForm(forms.ModelForm):
         labels = {
             "training_window_start": "Training window starts (local)",
             "training_window_end": "Training window ends (local)",
-            "load_increment_kg": "Load increment (kg)",
         }
         widgets = {"training_window_start": TIME, "training_window_end": TIME}
 
     field_order = ["first_name", "last_name"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, unit: Unit | str | None = None, **kwargs: Any) -> None:
+        """The increment is typed in the athlete's unit (`unit` for a new athlete: the coach's
+        default), since it is the athlete's plates: "5 lb", not "2.27 kg"."""
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
+        self.unit = Unit(unit or self.instance.units)
+        self.fields["load_increment_kg"] = load_field(
+            self.unit,
+            label="Load increment",
+            low_kg=INCREMENT_RANGE_KG[0],
+            high_kg=INCREMENT_RANGE_KG[1],
+            required=True,
+            help_text="The smallest step the bar's total load can change by, in the "
+            "athlete's unit.",
+        )
+        stored = self.instance.load_increment_kg if self.instance.pk is not None else None
+        self.initial["load_increment_kg"] = shown(
+            stored or default_increment_kg(self.unit), self.unit
+        )
+        if self.instance.pk is None:
+            # A new athlete starts in the unit their increment is typed in.
+            self.instance.units = self.unit
+        else:
             self.fields["first_name"].initial = self.instance.user.first_name
             self.fields["last_name"].initial = self.instance.user.last_name
+
+    def clean_load_increment_kg(self) -> Decimal | None:
+        stored = self.instance.load_increment_kg if self.instance.pk is not None else None
+        return to_stored(self.cleaned_data["load_increment_kg"], stored, self.unit)
 
     def save_user(self, user: User) -> None:
         user.first_name = self.cleaned_data["first_name"]
@@ -104,3 +131,33 @@ class AthleteCreateForm(AthleteForm):
             except forms.ValidationError as error:
                 self.add_error("password", error)
         return cleaned
+
+
+UNITS = forms.RadioSelect
+
+
+class CoachSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Coach
+        fields = ["units", "default_athlete_units"]
+        labels = {
+            "units": "Show loads on my pages in",
+            "default_athlete_units": "New athletes start in",
+        }
+        help_texts = {
+            "units": "The dashboard, the week board, the forms and progress: you type and "
+            "read loads in this unit. Loads are stored in kilograms, exactly, whatever you "
+            "choose.",
+            "default_athlete_units": "Each athlete can change their own unit later.",
+        }
+        widgets = {"units": UNITS, "default_athlete_units": UNITS}
+
+
+class AthleteSettingsForm(forms.Form):
+    units = forms.ChoiceField(
+        label="Show and log loads in",
+        choices=Units,
+        widget=UNITS,
+        help_text="Your phone pages, plate hints and calendar feed. A 45 lb bar and "
+        "45/35/25/10/5/2.5 lb plates in pounds; a 20 kg bar in kilograms.",
+    )

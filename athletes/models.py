@@ -11,6 +11,20 @@ from django.db import models
 from django.db.models import F, Q
 
 from athletes.transactions import atomic_with_retry
+from plans.domain.units import STORED_PLACES, Unit, increment_for_new_unit
+
+
+class Units(models.TextChoices):
+    KG = Unit.KG.value, "Kilograms (kg)"
+    LB = Unit.LB.value, "Pounds (lb)"
+
+
+def units_field() -> models.CharField:
+    return models.CharField(max_length=2, choices=Units, default=Units.KG)
+
+
+def units_constraint(field: str, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": Units.values}), name=name)
 
 
 @cache
@@ -42,10 +56,15 @@ class Coach(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach"
     )
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    # The unit of loads on the coach's own pages, and the one a new athlete starts with.
+    units = units_field()
+    default_athlete_units = units_field()
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=~Q(time_zone=""), name="coach_time_zone_set"),
+            units_constraint("units", "coach_units_valid"),
+            units_constraint("default_athlete_units", "coach_default_athlete_units_valid"),
         ]
 
     def __str__(self) -> str:
@@ -66,12 +85,15 @@ class Athlete(models.Model):
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     training_window_start = models.TimeField(default=time(6, 0))
     training_window_end = models.TimeField(default=time(21, 0))
+    # Kilograms, exactly: 5 lb is 2.26796185 kg (plans.domain.units).
     load_increment_kg = models.DecimalField(
-        max_digits=5,
-        decimal_places=2,
+        max_digits=STORED_PLACES + 2,
+        decimal_places=STORED_PLACES,
         default=Decimal("2.5"),
         validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("25"))],
     )
+    # The unit the athlete sees and types loads in (the phone, the feed); their own choice.
+    units = units_field()
     # Mirrors user.is_active so "a coach's active athletes" is one indexed lookup; the two are
     # only ever changed together, through deactivate() and activate().
     is_active = models.BooleanField(default=True)
@@ -93,6 +115,7 @@ class Athlete(models.Model):
                 & Q(load_increment_kg__lte=Decimal("25")),
                 name="athlete_load_increment_range",
             ),
+            units_constraint("units", "athlete_units_valid"),
         ]
         indexes = [
             models.Index(
@@ -122,6 +145,14 @@ class Athlete(models.Model):
     @property
     def name(self) -> str:
         return str(self)
+
+    def change_units(self, units: str) -> None:
+        """The athlete's own choice of kg or lb (not saved here). An increment left at the old
+        unit's default becomes the new unit's (2.5 kg <-> 5 lb); a chosen one stays."""
+        self.load_increment_kg = increment_for_new_unit(
+            Decimal(self.load_increment_kg), self.units, units
+        )
+        self.units = units
 
     def deactivate(self) -> None:
         self._set_active(False)

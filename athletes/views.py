@@ -3,13 +3,19 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from athletes.access import athletes_for, coach_for, get_athlete_for
-from athletes.forms import AthleteCreateForm, AthleteEditForm
+from athletes.access import athlete_of, athletes_for, coach_for, get_athlete_for, role_of
+from athletes.forms import (
+    AthleteCreateForm,
+    AthleteEditForm,
+    AthleteSettingsForm,
+    CoachSettingsForm,
+)
 from athletes.transactions import atomic_with_retry
 from plans.services import change_time_zone
 
@@ -27,7 +33,7 @@ def roster(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def add(request: HttpRequest) -> HttpResponse:
     coach = coach_for(request.user)
-    form = AthleteCreateForm(request.POST or None)
+    form = AthleteCreateForm(request.POST or None, unit=coach.default_athlete_units)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = get_user_model()(username=form.cleaned_data["username"])
@@ -91,3 +97,40 @@ def activate(request: HttpRequest, pk: int) -> HttpResponse:
     athlete.activate()
     messages.success(request, f"Reactivated {athlete}.")
     return redirect("athletes:roster")
+
+
+# ---------------------------------------------------------------------------- settings
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings(request: HttpRequest) -> HttpResponse:
+    """The user's own settings: kg or lb (a coach: for their pages, and for new athletes)."""
+    role = role_of(request.user)
+    data = request.POST if request.method == "POST" else None
+    form: CoachSettingsForm | AthleteSettingsForm
+    if role == "coach":
+        form = CoachSettingsForm(data, instance=coach_for(request.user))
+    elif role == "athlete":
+        athlete = athlete_of(request.user)
+        form = AthleteSettingsForm(data, initial={"units": athlete.units})
+    else:
+        raise PermissionDenied("Only coaches and athletes have settings here.")
+    if data is not None and form.is_valid():
+        if isinstance(form, CoachSettingsForm):
+            form.save()
+        else:
+            athlete.change_units(form.cleaned_data["units"])
+            athlete.save(update_fields=["units", "load_increment_kg"])
+        messages.success(request, "Settings saved.")
+        return redirect("settings")
+    return render(
+        request,
+        "athletes/settings.html",
+        {
+            "nav": "settings",
+            "form": form,
+            "base_template": "base.html" if role == "coach" else "phone/base.html",
+        },
+        status=400 if data is not None else 200,
+    )

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "plans",
     "plan_templates",
     "exports",
+    "notifications",
     "web",
 ]
 
@@ -103,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "web.context_processors.load_unit",
             ],
         },
     },
@@ -228,7 +230,9 @@ REST_FRAMEWORK = {
         "web.api.HasRole",
     ],
     "DEFAULT_PARSER_CLASSES": ["web.api.LimitedJSONParser"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Kilograms always; `?units=lb` adds pounds beside them (web/units.py).
+    "DEFAULT_RENDERER_CLASSES": ["web.units.UnitsJSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "web.units.UnitsNegotiation",
     "DEFAULT_PAGINATION_CLASS": "web.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "web.api_schema.AutoSchema",
@@ -263,7 +267,9 @@ REST_KNOX = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ironstride API",
-    "DESCRIPTION": "Weekly plans for runners who deadlift: athletes, sessions, sets, weeks.",
+    "DESCRIPTION": "Weekly plans for runners who deadlift: athletes, sessions, sets, weeks. "
+    "Loads are kilograms (`*_kg`, exact to 10 decimals: 1 lb = 0.45359237 kg); reads take "
+    "`?units=lb` to add each load in pounds beside it (`*_lb`); writes take kilograms.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
@@ -355,6 +361,10 @@ SECURE_CSP: dict[str, list[str]] = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# The app's own address as the emails link to it (no request to read it from when the worker
+# sends): scheme and host, no trailing slash.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+
 # Mail: SMTP when SMTP_HOST is set, else printed to the console (a laptop).
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ironstride <noreply@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
@@ -376,8 +386,8 @@ MAILERS = {
         else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     )
 }
-# The app sends no mail of its own (no password-reset mails, error reports go to the log), so
-# production without SMTP_HOST is a deployment choice, not a mistake for check --deploy.
+# Without SMTP_HOST the notifications (README "Notifications") go to the console: production
+# without it is a deployment choice (no emails), not a mistake for check --deploy.
 if not os.environ.get("SMTP_HOST"):
     SILENCED_SYSTEM_CHECKS = ["mail.E001"]
 

@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from athletes import views as athletes_views
+
 handler500 = "web.health.server_error"
 
 urlpatterns = [
@@ -17,8 +19,10 @@ urlpatterns = [
     path("roster/", include("athletes.urls")),
     path("templates/", include("plan_templates.urls")),
     path("export/", include("exports.urls")),
+    path("", include("notifications.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("settings/", athletes_views.settings, name="settings"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"

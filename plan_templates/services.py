@@ -421,6 +421,7 @@ def _after_placement(
         reps=spec.deadlift_reps,
         rir=DEFAULT_TARGET_RIR,
         load_increment_kg=loaded.athlete.load_increment_kg,
+        unit=loaded.athlete.units,
     )
     lifts = [lift for lift in week.lifts if lift.id not in placement.extra_session_ids]
     placed = _new_lift(placement, wanted)

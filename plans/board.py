@@ -19,6 +19,7 @@ from plans.domain.compliance import Mark, mark
 from plans.domain.constants import MIN_GAP_FROM_INTERVALS, PLANNED
 from plans.domain.format import clock, decimal_label, plural, set_names, weekday_name
 from plans.domain.rules import DEADLIFT_TOO_CLOSE_TO_INTERVALS
+from plans.domain.units import Unit, load_number
 from plans.domain.weeks import Week
 from plans.forms import CoachNoteForm
 from plans.services import WeekReport
@@ -84,7 +85,7 @@ class Column:
     cards: list[Card]
 
 
-def working_sets_label(sets: tuple[domain.LiftSet, ...]) -> str:
+def working_sets_label(sets: tuple[domain.LiftSet, ...], unit: Unit = Unit.KG) -> str:
     """Like "3 × 3 @ 147.5 kg RIR 1": the working sets as the rules judge them (done values
     once logged, else targets), with ranges where they differ."""
     working = [s for s in sets if not s.is_warmup]
@@ -92,8 +93,8 @@ def working_sets_label(sets: tuple[domain.LiftSet, ...]) -> str:
         return "no working sets"
     reps = _span([s.judged_reps for s in working], str)
     text = f"{len(working)} × {reps or '?'}"
-    if load := _span([s.judged_load_kg for s in working], decimal_label):
-        text += f" @ {load} kg"
+    if load := _span([s.judged_load_kg for s in working], lambda kg: load_number(kg, unit)):
+        text += f" @ {load} {unit}"
     if rir := _span([s.judged_rir for s in working], str):
         text += f" RIR {rir}"
     return text
@@ -108,11 +109,11 @@ def _span[T: (int, Decimal)](values: list[T | None], show: Any) -> str:
     return f"{show(known[0])}–{show(known[-1])}"
 
 
-def _lift_line(lift: domain.LiftSession) -> str:
+def _lift_line(lift: domain.LiftSession, unit: Unit) -> str:
     if not lift.sets:
         return f"{lift.duration_minutes} min"
     logged = sum(1 for s in lift.sets if s.is_logged)
-    return f"{working_sets_label(lift.sets)} · {logged}/{len(lift.sets)} logged"
+    return f"{working_sets_label(lift.sets, unit)} · {logged}/{len(lift.sets)} logged"
 
 
 def _run_line(row: dict) -> str:
@@ -143,7 +144,7 @@ def numbered_sets(lift: domain.LiftSession) -> tuple[tuple[str, str, domain.Lift
     )
 
 
-def cards(report: WeekReport, *, now: datetime) -> list[Card]:
+def cards(report: WeekReport, *, now: datetime, unit: Unit = Unit.KG) -> list[Card]:
     week = report.loaded.week
     athlete_id = report.loaded.athlete.pk
     tz = week.time_zone
@@ -182,7 +183,7 @@ def cards(report: WeekReport, *, now: datetime) -> list[Card]:
                 start=lift.start,
                 title=Exercise(row["exercise"]).label,
                 time_label=clock(lift.start, tz),
-                line=_lift_line(lift),
+                line=_lift_line(lift, unit),
                 status=lift.status,
                 status_label=SessionStatus(lift.status).label,
                 missed=lift.is_missed(now),
@@ -255,12 +256,17 @@ def flags_left(count: int) -> str:
 
 
 def week_board(
-    athlete: Athlete, monday: date, *, now: datetime, undo: Undo | None = None
+    athlete: Athlete,
+    monday: date,
+    *,
+    now: datetime,
+    undo: Undo | None = None,
+    unit: Unit = Unit.KG,
 ) -> dict[str, Any]:
     """The template context of the week body (plans/_week_body.html). With `undo`, the body
     offers it while the session is still where the move put it."""
     report = services.evaluate_week(athlete=athlete, week=monday, now=now)
-    board_cards = cards(report, now=now)
+    board_cards = cards(report, now=now, unit=unit)
     week_flags = place_flags(report, board_cards)
     plan = report.loaded.plan
     week = Week(monday)
@@ -293,9 +299,17 @@ def _offered(undo: Undo | None, board_cards: list[Card]) -> dict[str, str] | Non
     }
 
 
-def week_page(athlete: Athlete, week: Week, *, now: datetime, undo: Undo | None = None) -> dict:
-    """The whole week page's context: the body, the weeks around it, the coach's note."""
-    context = week_board(athlete, week.monday, now=now, undo=undo)
+def week_page(
+    athlete: Athlete,
+    week: Week,
+    *,
+    now: datetime,
+    undo: Undo | None = None,
+    unit: Unit = Unit.KG,
+) -> dict:
+    """The whole week page's context: the body, the weeks around it, the coach's note; loads in
+    the viewer's `unit`."""
+    context = week_board(athlete, week.monday, now=now, undo=undo, unit=unit)
     plan = context["plan"]
     context.update(
         nav="dashboard",

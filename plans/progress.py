@@ -11,6 +11,7 @@ from decimal import Decimal
 from athletes.models import Athlete
 from plans.domain.compliance import RunVolume, VolumeRun, run_volume
 from plans.domain.ticks import nice_ticks, tick_label
+from plans.domain.units import Unit, format_load, from_kg
 from plans.domain.weeks import Week
 from plans.selectors import LoadedWeek, best_e1rm, read_span
 
@@ -20,10 +21,26 @@ WEEKS = 12
 @dataclass(frozen=True)
 class WeekPoint:
     monday: date
-    e1rm_kg: Decimal | None
+    e1rm_kg: Decimal | None  # to 0.1 kg
     done: int
     planned: int
     volume: RunVolume = RunVolume()
+    e1rm_exact_kg: Decimal | None = None
+    unit: Unit = Unit.KG  # the viewer's
+
+    @property
+    def e1rm_shown(self) -> Decimal | None:
+        """The e1RM in the viewer's unit, to its tenth: the chart's line."""
+        return (
+            None if self.e1rm_exact_kg is None else from_kg(self.e1rm_exact_kg, self.unit, places=1)
+        )
+
+    @property
+    def e1rm_label(self) -> str:
+        """ "168.2 kg", "370.8 lb", or "" without an e1RM that week (units.format_load)."""
+        if self.e1rm_exact_kg is None:
+            return ""
+        return format_load(self.e1rm_exact_kg, self.unit, places=1)
 
     @property
     def name(self) -> str:
@@ -83,12 +100,16 @@ class Progress:
     volume_chart: VolumeChart
 
 
-def athlete_progress(*, athlete: Athlete, last_week: date, weeks: int = WEEKS) -> Progress:
-    return progress_of(read_span(athlete, last_week - timedelta(weeks=weeks - 1), last_week))
+def athlete_progress(
+    *, athlete: Athlete, last_week: date, weeks: int = WEEKS, unit: Unit = Unit.KG
+) -> Progress:
+    span = read_span(athlete, last_week - timedelta(weeks=weeks - 1), last_week)
+    return progress_of(span, unit=unit)
 
 
-def progress_of(span: list[LoadedWeek]) -> Progress:
-    """The progress of the weeks read (selectors.read_span), in their order."""
+def progress_of(span: list[LoadedWeek], *, unit: Unit = Unit.KG) -> Progress:
+    """The progress of the weeks read (selectors.read_span), in their order, the e1RM in the
+    viewer's `unit`."""
     points = []
     for loaded in span:
         # The best of the week's own logged deadlift sets.
@@ -104,7 +125,8 @@ def progress_of(span: list[LoadedWeek]) -> Progress:
             )
             for row in loaded.runs
         )
-        points.append(WeekPoint(loaded.monday, kg, tally.done, tally.planned, volume))
+        exact = e1rm.decimal if e1rm else None
+        points.append(WeekPoint(loaded.monday, kg, tally.done, tally.planned, volume, exact, unit))
     return Progress(points, _e1rm_chart(points), _compliance_chart(points), _volume_chart(points))
 
 
@@ -126,7 +148,7 @@ def _x_labels(points: list[WeekPoint], right: int = RIGHT) -> list[tuple[float, 
 
 
 def _e1rm_chart(points: list[WeekPoint], right: int = RIGHT) -> Chart:
-    values = [p.e1rm_kg for p in points if p.e1rm_kg is not None]
+    values = [p.e1rm_shown for p in points if p.e1rm_shown is not None]
     plot_height = HEIGHT - TOP - BOTTOM
     if not values:
         return Chart(WIDTH, HEIGHT, [], "", [], [], _x_labels(points, right), True)
@@ -139,13 +161,13 @@ def _e1rm_chart(points: list[WeekPoint], right: int = RIGHT) -> Chart:
 
     marks = []
     for i, point in enumerate(points):
-        if point.e1rm_kg is not None:
+        if point.e1rm_shown is not None:
             marks.append(
                 (
                     _x(i, len(points), right),
-                    y(float(point.e1rm_kg)),
+                    y(float(point.e1rm_shown)),
                     point.name,
-                    f"{point.e1rm_kg} kg",
+                    point.e1rm_label,
                 )
             )
     ticks = [(y(float(value)), tick_label(value)) for value in tick_values]

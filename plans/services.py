@@ -238,10 +238,16 @@ class SchedulePlan:
 
     def prescription(self, item: LoadedWeek, sets: int, reps: int) -> tuple[domain.LiftSet, ...]:
         increment = item.athlete.load_increment_kg
-        key = (item.e1rm.exact if item.e1rm else None, sets, reps, increment)
+        unit = item.athlete.units
+        key = (item.e1rm.exact if item.e1rm else None, sets, reps, increment, unit)
         if key not in self._prescriptions:
             self._prescriptions[key] = prescribe(
-                item.e1rm, sets=sets, reps=reps, rir=DEFAULT_TARGET_RIR, load_increment_kg=increment
+                item.e1rm,
+                sets=sets,
+                reps=reps,
+                rir=DEFAULT_TARGET_RIR,
+                load_increment_kg=increment,
+                unit=unit,
             )
         return self._prescriptions[key]
 
@@ -470,7 +476,12 @@ def _working_load(loaded: LoadedWeek, reps: int, rir: int) -> tuple[Decimal | No
     reps = min(max(reps, 3), 4)
     rir = min(max(rir, 1), 2)
     working = prescribe(
-        loaded.e1rm, sets=3, reps=reps, rir=rir, load_increment_kg=loaded.athlete.load_increment_kg
+        loaded.e1rm,
+        sets=3,
+        reps=reps,
+        rir=rir,
+        load_increment_kg=loaded.athlete.load_increment_kg,
+        unit=loaded.athlete.units,
     )[-1]
     return working.target_load_kg, working.target_load_reason
 

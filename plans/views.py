@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from athletes.access import athletes_for, coach_for, get_athlete_for
+from athletes.access import athletes_for, coach_for, get_athlete_for, viewer_units
 from athletes.models import Athlete, Coach
 from plans import board, presentation, selectors, services, verdicts
 from plans.domain.weeks import Week
@@ -176,7 +176,9 @@ def athlete_week(request: HttpRequest, pk: int, week: Week) -> HttpResponse:
     athlete = get_athlete_for(request.user, pk)
     # After a move without JavaScript, the page offers to undo it (see workouts.moves).
     undo = Undo.read(request.GET.get("undo", ""))
-    context = board.week_page(athlete, week, now=services.clock(), undo=undo)
+    context = board.week_page(
+        athlete, week, now=services.clock(), undo=undo, unit=viewer_units(request.user)
+    )
     return render(request, "plans/athlete_week.html", context)
 
 
@@ -187,7 +189,9 @@ def _week_done(
     announced (the flags left said too); a plain POST a redirect to the page."""
     messages.add_message(request, level, text)
     if request.htmx:  # type: ignore[attr-defined]  # set by django_htmx's HtmxMiddleware
-        context = board.week_board(athlete, week.monday, now=services.clock())
+        context = board.week_board(
+            athlete, week.monday, now=services.clock(), unit=viewer_units(request.user)
+        )
         context["announce"] = f"{text.rstrip('.')}; {board.flags_left(context['flag_count'])}."
         context["focus_message"] = True
         return render(request, "plans/_week_body.html", context)
@@ -275,7 +279,11 @@ def save_note(request: HttpRequest, pk: int, week: Week) -> HttpResponse:
 @require_GET
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     athlete = get_athlete_for(request.user, pk)
-    data = athlete_progress(athlete=athlete, last_week=this_week(athlete.tz).monday)
+    data = athlete_progress(
+        athlete=athlete,
+        last_week=this_week(athlete.tz).monday,
+        unit=viewer_units(request.user),
+    )
     return render(
         request, "plans/progress.html", {"nav": "dashboard", "athlete": athlete, "progress": data}
     )

@@ -30,6 +30,7 @@ ARROWS = {
     "plans": "#d97706",
     "plan_templates": "#0d9488",
     "exports": "#4f46e5",
+    "notifications": "#db2777",
     "web": "#9333ea",
     "config": "#6b7280",
 }
@@ -39,6 +40,7 @@ COLOURS = {
     "plans": "#fef3c7",
     "plan_templates": "#ccfbf1",
     "exports": "#e0e7ff",
+    "notifications": "#fce7f3",
     "web": "#f3e8ff",
     "config": "#e5e7eb",
 }

@@ -4,7 +4,7 @@ Apart from web.api because drf-spectacular imports the views, which read the API
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import Direction
+from drf_spectacular.utils import Direction, OpenApiParameter
 
 _ERROR_BODY = {
     "type": "object",
@@ -26,8 +26,29 @@ _BODY_ERRORS = {
 }
 
 
+# web/units.py: the API speaks kilograms; a read may ask for pounds beside them.
+UNITS = OpenApiParameter(
+    "units",
+    str,
+    OpenApiParameter.QUERY,
+    enum=["kg", "lb"],
+    default="kg",
+    description="Loads are kilograms in every `*_kg` field, whatever this says. With `lb`, "
+    "each `<name>_kg` number in the answer gets a `<name>_lb` beside it: the same load in "
+    "pounds (1 lb = 0.45359237 kg), to the hundredth, exact for a load typed in pounds. "
+    "Writes take kilograms only (up to 10 decimals, so pounds convert exactly).",
+)
+
+
 class AutoSchema(SpectacularAutoSchema):
-    """Every operation documents the errors the exception handler can answer."""
+    """Every operation documents the errors the exception handler can answer, and every read
+    the `units` parameter."""
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        if self.method == "GET":
+            parameters.append(UNITS)
+        return parameters
 
     def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)

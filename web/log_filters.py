@@ -25,9 +25,16 @@ def _masked(match: re.Match[str]) -> str:
     return f"/calendar/<secret>{suffix}"
 
 
+# The same for an email's unsubscribe link: its signed token turns that user's emails off.
+_UNSUBSCRIBE_TOKEN = re.compile(
+    rf"{_SLASH}{_letters('unsubscribe')}{_SLASH}+[^\s\"'?]*(?:\?[^\s\"']*)?",
+    re.IGNORECASE,
+)
+
+
 class MaskCalendarSecret(logging.Filter):
-    """Replaces the calendar feed's secret in any log line (request logs, "Not Found: ..."):
-    the address is the feed's only credential."""
+    """Replaces the calendar feed's secret and an unsubscribe link's token in any log line
+    (request logs, "Not Found: ...", "Bad Request: ..."): each is a credential in an address."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -39,7 +46,7 @@ class MaskCalendarSecret(logging.Filter):
 
 
 def mask(text: str) -> str:
-    return _CALENDAR_SECRET.sub(_masked, text)
+    return _UNSUBSCRIBE_TOKEN.sub("/unsubscribe/<token>/", _CALENDAR_SECRET.sub(_masked, text))
 
 
 class JsonFormatter(logging.Formatter):

@@ -11,6 +11,7 @@ from icalendar import Calendar, Event
 from athletes.access import calendar_athlete, may_see_week
 from athletes.models import Athlete
 from plans.domain import types as domain
+from plans.domain.units import Unit, format_load
 from plans.domain.weeks import week_of
 from plans.presentation import shown_session
 from plans.selectors import read_span
@@ -22,17 +23,19 @@ WEEKS_BEFORE = 4
 WEEKS_AFTER = 8
 
 
-def _load(value: Decimal | None) -> str:
-    return "" if value is None else f" @ {value.normalize():f} kg"
+def _load(value: Decimal | None, unit: Unit) -> str:
+    return "" if value is None else f" @ {format_load(value, unit)}"
 
 
-def _set_line(lift_set: dict, working_number: int | None) -> str:
+def _set_line(lift_set: dict, working_number: int | None, unit: Unit) -> str:
     label = "Warm-up" if lift_set["is_warmup"] else f"Set {working_number}"
     if lift_set["reps"] is not None:
-        done = f"{lift_set['reps']} reps{_load(lift_set['load_kg'])}"
+        done = f"{lift_set['reps']} reps{_load(lift_set['load_kg'], unit)}"
         rir = f", RIR {lift_set['rir']}" if lift_set["rir"] is not None else ""
         return f"{label}: done {done}{rir}{' (failed)' if lift_set['failed'] else ''}"
-    line = f"{label}: {lift_set['target_reps'] or '?'} reps{_load(lift_set['target_load_kg'])}"
+    line = (
+        f"{label}: {lift_set['target_reps'] or '?'} reps{_load(lift_set['target_load_kg'], unit)}"
+    )
     if lift_set["target_rir"] is not None and not lift_set["is_warmup"]:
         line += f", RIR {lift_set['target_rir']}"
     if lift_set["target_load_kg"] is None and lift_set["target_load_reason"]:
@@ -40,14 +43,15 @@ def _set_line(lift_set: dict, working_number: int | None) -> str:
     return line
 
 
-def _description(kind: str, row: dict) -> str:
+def _description(kind: str, row: dict, unit: Unit) -> str:
     lines = []
     if kind == "lift":
         working = 0
         for lift_set in row["sets"]:
             if not lift_set["is_warmup"]:
                 working += 1
-            lines.append(_set_line(lift_set, None if lift_set["is_warmup"] else working))
+            number = None if lift_set["is_warmup"] else working
+            lines.append(_set_line(lift_set, number, unit))
     elif row["distance_km"] is not None:
         lines.append(f"{row['distance_km'].normalize():f} km")
     if row["notes"]:
@@ -56,7 +60,11 @@ def _description(kind: str, row: dict) -> str:
 
 
 def _event(
-    kind: str, row: dict, session: domain.RunSession | domain.LiftSession, now: datetime
+    kind: str,
+    row: dict,
+    session: domain.RunSession | domain.LiftSession,
+    now: datetime,
+    unit: Unit,
 ) -> Event:
     shown = shown_session(kind, row, missed=session.is_missed(now))
     event = Event()
@@ -74,7 +82,7 @@ def _event(
     elif shown["missed"]:
         summary = f"Missed: {summary}"
     event.add("summary", summary)
-    description = _description(kind, row)
+    description = _description(kind, row, unit)
     if description:
         event.add("description", description)
     return event
@@ -87,6 +95,7 @@ def build_calendar(athlete: Athlete, *, now: datetime) -> Calendar:
         this_monday - timedelta(weeks=WEEKS_BEFORE),
         this_monday + timedelta(weeks=WEEKS_AFTER),
     )
+    unit = Unit(athlete.units)  # the athlete's own: the feed is theirs
     calendar = Calendar()
     calendar.add("prodid", "-//Ironstride//Training calendar//EN")
     calendar.add("version", "2.0")
@@ -98,9 +107,11 @@ def build_calendar(athlete: Athlete, *, now: datetime) -> Calendar:
             continue
         runs = {run.id: run for run in loaded.week.runs}
         lifts = {lift.id: lift for lift in loaded.week.lifts}
-        events = [(row["start"], _event("run", row, runs[row["id"]], now)) for row in loaded.runs]
+        events = [
+            (row["start"], _event("run", row, runs[row["id"]], now, unit)) for row in loaded.runs
+        ]
         events += [
-            (row["start"], _event("lift", row, lifts[row["id"]], now)) for row in loaded.lifts
+            (row["start"], _event("lift", row, lifts[row["id"]], now, unit)) for row in loaded.lifts
         ]
         for _, event in sorted(events, key=lambda pair: pair[0]):
             calendar.add_component(event)

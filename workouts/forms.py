@@ -3,6 +3,7 @@ the week the coach is editing); they decide nothing about the coaching rules: th
 what the plans engine makes of the result."""
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,9 @@ from django import forms
 from django.forms import inlineformset_factory
 
 from plans.domain.format import MONTHS_SHORT, dated_time_label, weekday_name
+from plans.domain.units import Unit
 from plans.domain.weeks import Week
+from web.loads import load_field, shown, to_stored
 from workouts.models import (
     LOAD_KG_RANGE,
     MAX_DURATION_MINUTES,
@@ -76,13 +79,9 @@ class LiftSetForm(forms.ModelForm):
     target_reps = forms.IntegerField(
         label="Reps", required=False, min_value=REPS_RANGE[0], max_value=REPS_RANGE[1]
     )
-    target_load_kg = forms.DecimalField(
-        label="Load (kg)",
-        required=False,
-        min_value=LOAD_KG_RANGE[0],
-        max_value=LOAD_KG_RANGE[1],
-        max_digits=5,
-        decimal_places=2,
+    # Typed in the coach's unit (the formset's form_kwargs), stored in exact kilograms.
+    target_load_kg = load_field(
+        Unit.KG, label="Load", low_kg=LOAD_KG_RANGE[0], high_kg=LOAD_KG_RANGE[1]
     )
     target_rir = forms.IntegerField(
         label="RIR", required=False, min_value=RIR_RANGE[0], max_value=RIR_RANGE[1]
@@ -92,6 +91,19 @@ class LiftSetForm(forms.ModelForm):
         model = LiftSet
         fields = ["is_warmup", "target_reps", "target_load_kg", "target_rir", "target_load_reason"]
         labels = {"is_warmup": "Warm-up", "target_load_reason": "Reason for the load"}
+
+    def __init__(self, *args: Any, unit: Unit | str = Unit.KG, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unit = Unit(unit)
+        self.fields["target_load_kg"] = load_field(
+            self.unit, label="Load", low_kg=LOAD_KG_RANGE[0], high_kg=LOAD_KG_RANGE[1]
+        )
+        if self.instance.pk is not None:
+            self.initial["target_load_kg"] = shown(self.instance.target_load_kg, self.unit)
+
+    def clean_target_load_kg(self) -> Decimal | None:
+        stored = self.instance.target_load_kg if self.instance.pk is not None else None
+        return to_stored(self.cleaned_data["target_load_kg"], stored, self.unit)
 
     def clean(self) -> dict[str, Any]:
         super().clean()

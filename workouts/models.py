@@ -8,11 +8,15 @@ from django.db.models import Exists, OuterRef, Q
 from plans.domain.compliance import Mark, judge
 from plans.domain.constants import DEFAULT_DURATION_MINUTES
 from plans.domain.types import missed
+from plans.domain.units import STORED_PLACES
 from plans.models import WeeklyPlan
 
 MAX_DURATION_MINUTES = 24 * 60
 REPS_RANGE = (1, 100)
 LOAD_KG_RANGE = (Decimal("0"), Decimal("600"))
+# Kilograms exactly, whatever unit the load was typed in: 325 lb is 147.41752025 kg
+# (plans.domain.units); three digits before the point for 600 kg.
+LOAD_KG_MAX_DIGITS = STORED_PLACES + 3
 RIR_RANGE = (0, 10)
 
 
@@ -186,11 +190,15 @@ class LiftSet(models.Model):
     order = models.PositiveSmallIntegerField()
     is_warmup = models.BooleanField(default=False)
     target_reps = models.PositiveSmallIntegerField(null=True, blank=True)
-    target_load_kg = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    target_load_kg = models.DecimalField(
+        max_digits=LOAD_KG_MAX_DIGITS, decimal_places=STORED_PLACES, null=True, blank=True
+    )
     target_rir = models.PositiveSmallIntegerField(null=True, blank=True)
     target_load_reason = models.CharField(max_length=200, blank=True)
     reps = models.PositiveSmallIntegerField(null=True, blank=True)
-    load_kg = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    load_kg = models.DecimalField(
+        max_digits=LOAD_KG_MAX_DIGITS, decimal_places=STORED_PLACES, null=True, blank=True
+    )
     rir = models.PositiveSmallIntegerField(null=True, blank=True)
     failed = models.BooleanField(default=False)
     # Generated on the phone when the set is logged: a retried submission carries the same id,

@@ -46,6 +46,7 @@ from plans import selectors
 from plans import services as plan_services
 from plans.domain.format import set_names
 from plans.domain.rules import evaluate_sets
+from plans.domain.units import Unit, bounds_in
 from plans.domain.weeks import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -55,8 +56,9 @@ from plans.domain.weeks import (
 from plans.presentation import shown_session, shown_sessions
 from plans.progress import WEEKS, progress_of
 from plans.selectors import to_domain_lift
+from web.units import with_unit_fields
 from web.uploads import upload_limit_message, upload_too_large, uploaded_run_files
-from workouts.models import LiftSession, LiftSet, RunSession, SessionStatus
+from workouts.models import LOAD_KG_RANGE, LiftSession, LiftSet, RunSession, SessionStatus
 from workouts.plates import plates_per_side
 from workouts.run_imports import FileResult, import_run_files
 from workouts.serializers import LiftSetSerializer, LogSetSerializer, SetValuesSerializer
@@ -182,23 +184,24 @@ def _set_violations(session: LiftSession) -> list[dict[str, str]]:
     return [{"code": v.code, "severity": str(v.severity), "message": v.message} for v in judged]
 
 
-def _sets_data(sets: Iterable[LiftSet]) -> list[dict[str, Any]]:
-    # As the API writes them (loads as numbers), for the page's json_script: Django's encoder
-    # would write a Decimal as a string.
-    return json.loads(JSONRenderer().render(LiftSetSerializer(sets, many=True).data))
+def _sets_data(sets: Iterable[LiftSet], unit: Unit) -> list[dict[str, Any]]:
+    # As the API writes them (loads as numbers, and in pounds too for an athlete in pounds:
+    # ?units=lb), for the page's json_script: Django's encoder would write a Decimal as a string.
+    shape = with_unit_fields(LiftSetSerializer(sets, many=True).data, unit)
+    return json.loads(JSONRenderer().render(shape))
 
 
 @login_required
 @require_GET
 def lift_session(request: HttpRequest, pk: int) -> HttpResponse:
     athlete = athlete_of(request.user)
+    unit = Unit(athlete.units)
     session = _with_sets(get_visible_session(request.user, LiftSession, pk))
     sets = list(session.sets.all())
     rows = []
     for lift_set, name in zip(sets, set_names(s.is_warmup for s in sets), strict=True):
-        loading = (
-            None if lift_set.target_load_kg is None else plates_per_side(lift_set.target_load_kg)
-        )
+        target = lift_set.target_load_kg
+        loading = None if target is None else plates_per_side(target, unit)
         rows.append(SetRow(lift_set, loading.label if loading else "", name))
     return _phone(
         request,
@@ -209,7 +212,8 @@ def lift_session(request: HttpRequest, pk: int) -> HttpResponse:
         rows=rows,
         locked=session.status == SessionStatus.DONE,
         violations=_set_violations(session),
-        sets_json=_sets_data(sets),
+        sets_json=_sets_data(sets, unit),
+        load_bounds=bounds_in(unit, *LOAD_KG_RANGE),
         rir_chips=range(5),
         log_url=reverse("workouts:phone_log_set", args=[session.pk]),
     )
@@ -232,6 +236,12 @@ def _athlete_session(request: HttpRequest | Request, pk: int) -> LiftSession:
     return get_visible_session(request.user, LiftSession, pk)
 
 
+def _answer(request: Request, data: dict[str, Any], status: int = 200) -> Response:
+    """In kilograms, with pounds beside them for an athlete in pounds (web.units): the page
+    shows what the athlete typed."""
+    return Response(with_unit_fields(data, athlete_of(request.user).units), status=status)
+
+
 def _set_of(session: LiftSession, set_pk: int) -> LiftSet:
     try:
         return session.sets.get(pk=set_pk)
@@ -250,7 +260,8 @@ def log_set_view(request: Request, pk: int) -> Response:
         values=sent.done_values(),
         **sent.placement(),
     )
-    return Response(
+    return _answer(
+        request,
         {
             "created": logged.created,
             "set": LiftSetSerializer(logged.lift_set).data,
@@ -267,11 +278,12 @@ def edit_set(request: Request, pk: int, set_pk: int) -> Response:
     sent = SetValuesSerializer(data=request.data, partial=True)
     sent.is_valid(raise_exception=True)
     updated = update_logged_set(lift_set=lift_set, values=sent.done_values(lift_set))
-    return Response(
+    return _answer(
+        request,
         {
             "set": LiftSetSerializer(updated).data,
             "violations": _set_violations(_with_sets(session)),
-        }
+        },
     )
 
 
@@ -377,7 +389,7 @@ def history(request: HttpRequest) -> HttpResponse:
     this_monday = Week.containing(_today(athlete)).monday
     # One read for the progress and the recent weeks, which are its last ones.
     span = selectors.read_span(athlete, this_monday - timedelta(weeks=WEEKS - 1), this_monday)
-    progress = progress_of(span)
+    progress = progress_of(span, unit=Unit(athlete.units))
     now = plan_services.clock()
     weeks = {
         loaded.monday: shown_sessions(loaded, now=now)

@@ -16,10 +16,12 @@ from rest_framework import serializers
 from athletes.access import visible_athletes
 from athletes.models import Athlete
 from plans.domain.compliance import Colour, Mark, Why
+from plans.domain.units import STORED_PLACES
 from plans.domain.weeks import FIRST_YEAR, LAST_YEAR
 from plans.selectors import LIFT_SET_COLUMNS
 from plans.services import clock
 from workouts.models import (
+    LOAD_KG_MAX_DIGITS,
     LOAD_KG_RANGE,
     MAX_DURATION_MINUTES,
     REPS_RANGE,
@@ -37,10 +39,11 @@ NOT_LOGGED_YET = "This set is not logged yet; give reps."
 
 
 def kg_field(**kwargs: Any) -> serializers.DecimalField:
-    # The column's own digits (5, 2 places): "1e-999999999" is refused here, not by the database.
+    # The column's own digits (13, 10 places: a load typed in pounds, in exact kilograms):
+    # "1e-999999999" is refused here, not by the database.
     return serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
+        max_digits=LOAD_KG_MAX_DIGITS,
+        decimal_places=STORED_PLACES,
         min_value=LOAD_KG_RANGE[0],
         max_value=LOAD_KG_RANGE[1],
         coerce_to_string=False,

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from athletes.access import get_athlete_for
+from athletes.access import get_athlete_for, viewer_units
 from athletes.models import Athlete
 from plans import board
 from plans.domain.errors import ServiceError
@@ -124,7 +124,9 @@ def _lift_form(
         form = LiftSessionForm(
             data, instance=lift, week_bounds=bounds, initial={"exercise": Exercise.DEADLIFT}
         )
-        sets = LiftSetFormSet(data, instance=lift, prefix="sets")
+        sets = LiftSetFormSet(
+            data, instance=lift, prefix="sets", form_kwargs={"unit": viewer_units(request.user)}
+        )
         if data is not None and form.is_valid() and sets.is_valid():
             adding = lift.pk is None
             with transaction.atomic():
@@ -234,7 +236,9 @@ def _moved(
         messages.success(request, text if not moved.changed else f"{text}.")
         url = athlete_week_url(athlete, week)
         return redirect(f"{url}?undo={offer.token}" if offer else url)
-    context = board.week_board(athlete, week.monday, now=clock(), undo=offer)
+    context = board.week_board(
+        athlete, week.monday, now=clock(), undo=offer, unit=viewer_units(request.user)
+    )
     if moved.changed:
         text = f"{text}; {board.flags_left(context['flag_count'])}."
     messages.success(request, text)
@@ -250,10 +254,12 @@ def _move_refused(
     text = f"Not moved: {why}"
     messages.error(request, text)
     if request.htmx:  # type: ignore[attr-defined]
-        context = board.week_board(athlete, week.monday, now=clock())
+        context = board.week_board(
+            athlete, week.monday, now=clock(), unit=viewer_units(request.user)
+        )
         context.update(announce=text, focus_message=True)
         return render(request, "plans/_week_body.html", context)
-    context = board.week_page(athlete, week, now=clock())
+    context = board.week_page(athlete, week, now=clock(), unit=viewer_units(request.user))
     return render(request, "plans/athlete_week.html", context, status=400)
 
 

@@ -5,6 +5,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from plans.domain.units import format_load
+
 # Fixed English names: strftime's %a follows the process locale, which a server may set.
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 WEEKDAYS_SHORT = tuple(name[:3] for name in WEEKDAYS)
@@ -67,7 +69,9 @@ def decimal_label(value: Decimal) -> str:
 
 
 def kg_label(load_kg: Decimal) -> str:
-    return f"{decimal_label(load_kg)} kg"
+    """A load in kilograms. Pages that know the viewer's unit use units.format_load (the one
+    formatter; this is it in kilograms, for text that has no viewer)."""
+    return format_load(load_kg)
 
 
 def percent_label(fraction: Decimal) -> str:

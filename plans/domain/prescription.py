@@ -16,7 +16,6 @@ from fractions import Fraction
 
 from plans.domain.constants import (
     DEFAULT_TARGET_RIR,
-    EMPTY_BAR_KG,
     FAILURE_RIR,
     MAX_REPS_PLUS_RIR,
     RTS_FRACTIONS,
@@ -27,8 +26,9 @@ from plans.domain.constants import (
     WORKING_SETS_MAX,
     WORKING_SETS_MIN,
 )
-from plans.domain.format import kg_label, percent_label
+from plans.domain.format import percent_label
 from plans.domain.types import LiftSet
+from plans.domain.units import Unit, bar_kg, format_load
 
 __all__ = [
     "RTS_FRACTIONS",
@@ -62,8 +62,16 @@ class E1rm:
     @property
     def kg(self) -> Decimal:
         """For display only, to 0.1 kg; arithmetic uses `exact`."""
-        value = Decimal(self.exact.numerator) / Decimal(self.exact.denominator)
-        return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return self.decimal.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def decimal(self) -> Decimal:
+        """To 28 significant digits, for showing in a unit (units.format_load(…, places=1))."""
+        return Decimal(self.exact.numerator) / Decimal(self.exact.denominator)
+
+    def label(self, unit: Unit | str = Unit.KG) -> str:
+        """ "168.2 kg", "370.8 lb": to the tenth of the unit, as the pages show an e1RM."""
+        return format_load(self.decimal, unit, places=1)
 
 
 def fraction(reps_plus_rir: int) -> Decimal:
@@ -135,8 +143,13 @@ def prescribe(
     reps: int,
     rir: int = DEFAULT_TARGET_RIR,
     load_increment_kg: Decimal,
+    unit: Unit | str = Unit.KG,
 ) -> tuple[LiftSet, ...]:
-    """Three warm-ups, then the working sets, ordered from 1 and not yet saved (id None)."""
+    """Three warm-ups, then the working sets, ordered from 1 and not yet saved (id None).
+
+    `unit` is the athlete's: the empty bar is theirs (20 kg, or 45 lb) and the reasons name loads
+    in it; the loads themselves stay kilograms, multiples of the increment (5 lb is stored as
+    2.26796185 kg, so its multiples are whole 5 lb steps)."""
     if not WORKING_SETS_MIN <= sets <= WORKING_SETS_MAX:
         raise PrescriptionError(
             f"Prescribe {WORKING_SETS_MIN} to {WORKING_SETS_MAX} working sets, not {sets}: "
@@ -155,7 +168,8 @@ def prescribe(
         )
     _check_increment(load_increment_kg)
 
-    working_load_kg, working_reason = _working_load(e1rm, reps, rir, load_increment_kg)
+    empty_bar_kg = bar_kg(unit)
+    working_load_kg, working_reason = _working_load(e1rm, reps, rir, load_increment_kg, unit)
     prescribed: list[LiftSet] = []
     for warmup_reps, share in WARMUPS:
         if working_load_kg is None:
@@ -163,9 +177,11 @@ def prescribe(
             reason = f"{WARMUP_REASON}{percent_label(share)} of the working weight"
         else:
             load_kg = max(
-                round_down_to_increment(working_load_kg * share, load_increment_kg), EMPTY_BAR_KG
+                round_down_to_increment(working_load_kg * share, load_increment_kg), empty_bar_kg
             )
-            reason = f"{WARMUP_REASON}{percent_label(share)} of {kg_label(working_load_kg)}"
+            reason = (
+                f"{WARMUP_REASON}{percent_label(share)} of {format_load(working_load_kg, unit)}"
+            )
         prescribed.append(
             LiftSet(
                 id=None,
@@ -193,15 +209,19 @@ def prescribe(
 
 
 def _working_load(
-    e1rm: E1rm | None, reps: int, rir: int, load_increment_kg: Decimal
+    e1rm: E1rm | None, reps: int, rir: int, load_increment_kg: Decimal, unit: Unit | str
 ) -> tuple[Decimal | None, str]:
     if e1rm is None:
         return None, f"{NO_HISTORY_REASON}choose a weight you could lift {reps + rir} times"
     share = fraction(reps + rir)
     load_kg = target_load_kg(e1rm, reps, rir, load_increment_kg)
-    reason = f"{percent_label(share)}{OF_E1RM_REASON}{kg_label(e1rm.kg)}"
-    if load_kg < EMPTY_BAR_KG:
-        return EMPTY_BAR_KG, f"{EMPTY_BAR_REASON}{reason} is below {kg_label(EMPTY_BAR_KG)}"
+    reason = f"{percent_label(share)}{OF_E1RM_REASON}{e1rm.label(unit)}"
+    empty_bar_kg = bar_kg(unit)
+    if load_kg < empty_bar_kg:
+        return (
+            empty_bar_kg,
+            f"{EMPTY_BAR_REASON}{reason} is below {format_load(empty_bar_kg, unit)}",
+        )
     return load_kg, reason
 
 
@@ -218,8 +238,9 @@ _PRESCRIBED_REASON = re.compile(
             re.escape(WARMUP_REASON),
             re.escape(NO_HISTORY_REASON),
             re.escape(EMPTY_BAR_REASON),
-            # "89.2 % of e1RM 168.2 kg", as percent_label and kg_label write them
-            rf"\d+(\.\d)? %{re.escape(OF_E1RM_REASON)}\d+(\.\d+)? kg$",
+            # "89.2 % of e1RM 168.2 kg" (or "… 370.8 lb"), as percent_label and format_load
+            # write them
+            rf"\d+(\.\d)? %{re.escape(OF_E1RM_REASON)}\d+(\.\d+)? (kg|lb)$",
         ]
     ),
     re.ASCII,

@@ -150,13 +150,42 @@
 
   // ------------------------------------------------------------------ the logging form
 
-  function kg(value) {
+  // Loads travel in kilograms (the server's unit, exact to 10 decimals); the athlete reads and
+  // types them in their own unit, the form's data-unit. The server sends pounds beside
+  // kilograms for an athlete in pounds (target_load_lb, load_lb), so the page shows exactly
+  // what was typed; a set still in the queue only has its kilograms.
+  const LB_IN_KG = 0.45359237;
+  const logForm = document.getElementById("log-form");
+  const unit = (logForm && logForm.dataset.unit) || "kg";
+
+  function amount(value) {
     return value === null || value === "" || value === undefined ? "" : String(Number(value));
+  }
+
+  // values' load `base` ("load", "target_load") in the athlete's unit, or null.
+  function loadOf(values, base) {
+    if (!values) return null;
+    const inUnit = values[base + "_" + unit];
+    if (unit !== "kg" && inUnit !== undefined) return inUnit;
+    const kgValue = values[base + "_kg"];
+    if (kgValue === null || kgValue === undefined || kgValue === "") return null;
+    return unit === "kg" ? kgValue : Math.round((Number(kgValue) / LB_IN_KG) * 100) / 100;
+  }
+
+  // "325.25" (lb) -> "147.5309183425" (kg), exactly: integers, not floating point.
+  function poundsToKg(text) {
+    const match = /^(\d{1,5})(?:\.(\d{1,2}))?$/.exec(text.trim());
+    if (!match) return null;
+    const hundredths = BigInt(match[1]) * 100n + BigInt((match[2] || "").padEnd(2, "0"));
+    const digits = (hundredths * 45359237n).toString().padStart(11, "0"); // kg x 10^10
+    const kgText = digits.slice(0, -10) + "." + digits.slice(-10);
+    return kgText.replace(/0+$/, "").replace(/\.$/, "");
   }
 
   function doneText(values, prefix) {
     let text = prefix + values.reps;
-    if (values.load_kg !== null && values.load_kg !== "") text += " × " + kg(values.load_kg) + " kg";
+    const load = loadOf(values, "load");
+    if (load !== null) text += " × " + amount(load) + " " + unit;
     if (values.rir !== null) text += " · RIR " + values.rir;
     if (values.failed) text += " · failed";
     return text;
@@ -180,6 +209,7 @@
     // Which set the form was last prepared for: a repaint of the queue (on load, every flush)
     // refills the form only when that changed, so it never overwrites what the athlete typed.
     let preparedFor = null;
+    let prefilled = { shown: "", kg: "" };
 
     function say(text) { message.textContent = text; }
 
@@ -234,7 +264,10 @@
 
     function fill(values) {
       form.reps.value = values.reps == null ? "" : values.reps;
-      form.load_kg.value = kg(values.load_kg);
+      form.load.value = amount(values.load);
+      // The kilograms behind a prefilled load: sent back as they are when the athlete leaves
+      // the load alone (40 kg shows as 88.18 lb, and 88.18 lb is not quite 40 kg).
+      prefilled = { shown: form.load.value, kg: amount(values.kg) };
       const rir = values.rir;
       form.querySelectorAll('input[name="rir"]').forEach((chip) => { chip.checked = false; });
       if (rir !== null && rir !== undefined) {
@@ -259,14 +292,15 @@
       if (s) {
         heading.textContent = "Log " + nameOf(s).toLowerCase();
         let target = "Target: " + (s.target_reps || "?") + " × " +
-          (s.target_load_kg !== null ? kg(s.target_load_kg) + " kg" : "your choice");
+          (s.target_load_kg !== null ? amount(loadOf(s, "target_load")) + " " + unit : "your choice");
         if (s.target_rir !== null) target += " · RIR " + s.target_rir;
         targetLine.textContent = target;
         const plates = list.querySelector('[data-set-id="' + s.id + '"] .plates');
         platesLine.textContent = plates ? plates.textContent : "";
         fill({
           reps: s.target_reps != null ? s.target_reps : prev.reps,
-          load_kg: s.target_load_kg !== null ? s.target_load_kg : prev.load_kg,
+          load: s.target_load_kg !== null ? loadOf(s, "target_load") : loadOf(prev, "load"),
+          kg: s.target_load_kg !== null ? s.target_load_kg : prev.load_kg,
           rir: s.is_warmup ? null : (s.target_rir !== null ? s.target_rir : prev.rir),
           failed: false,
         });
@@ -274,7 +308,9 @@
         heading.textContent = "Log an extra set";
         targetLine.textContent = "Every prescribed set is logged.";
         platesLine.textContent = "";
-        fill({ reps: prev.reps, load_kg: prev.load_kg, rir: prev.rir, failed: false });
+        fill({
+          reps: prev.reps, load: loadOf(prev, "load"), kg: prev.load_kg, rir: prev.rir, failed: false,
+        });
       }
     }
 
@@ -283,10 +319,18 @@
       let rir = null;
       if (chip) rir = chip.value === "more" ? parseInt(form.rir_more.value, 10) : parseInt(chip.value, 10);
       const reps = parseInt(form.reps.value, 10);
-      const load = form.load_kg.value === "" ? null : form.load_kg.value;
+      const typed = form.load.value === "" ? null : form.load.value;
+      const max = Number(form.dataset.loadMax || 600);
       if (!(reps >= 1 && reps <= 100)) return { error: "Enter the reps you did (1 to 100)." };
-      if (load !== null && !(Number(load) >= 0 && Number(load) <= 600)) {
-        return { error: "Enter a load from 0 to 600 kg." };
+      if (typed !== null && !(Number(typed) >= 0 && Number(typed) <= max)) {
+        return { error: "Enter a load from 0 to " + amount(max) + " " + unit + "." };
+      }
+      let load = typed;
+      if (typed !== null && typed === prefilled.shown && prefilled.kg !== "") {
+        load = prefilled.kg;
+      } else if (typed !== null && unit === "lb") {
+        load = poundsToKg(typed);
+        if (load === null) return { error: "Enter the load in lb with at most 2 decimals." };
       }
       if (rir !== null && !(rir >= 0 && rir <= 10)) return { error: "RIR is 0 to 10." };
       return { reps: reps, load_kg: load, rir: rir, failed: form.failed.checked };
@@ -361,7 +405,7 @@
         submit.textContent = "Save set";
         targetLine.textContent = "";
         platesLine.textContent = "";
-        fill(s);
+        fill(Object.assign({}, s, { load: loadOf(s, "load"), kg: s.load_kg }));
         cancel.hidden = false;
         form.reps.focus();
       } else if (remove && confirm("Delete this set?")) {

@@ -27,6 +27,7 @@ def test_a_token_for_the_right_password_and_the_client_uses_it(world):
         "username": world.athlete.user.username,
         "role": "athlete",
         "athlete_id": world.athlete.pk,
+        "units": "kg",
     }
     # Stored hashed: the token itself is nowhere in the table.
     assert not AuthToken.objects.filter(digest=response.json()["token"]).exists()

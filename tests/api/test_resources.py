@@ -32,6 +32,7 @@ def test_athlete_shape(world):
         "training_window_start": "06:00",
         "training_window_end": "21:00",
         "load_increment_kg": 2.5,
+        "units": "kg",
         "is_active": True,
         "e1rm_kg": None,
         "compliance_7d": None,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from athletes.models import Athlete
+from notifications.tokens import make_token
 from plan_templates import services as template_services
 from plan_templates import tasks
 from plan_templates.models import ApplyBatch, PlanTemplate
@@ -89,6 +90,7 @@ def coach_pages() -> dict[str, str]:
         "weeks ahead": "/ahead/",
         "season": f"/athletes/{athlete.pk}/season/",
         "password change": "/password/",
+        "settings": "/settings/",
         "templates": "/templates/",
         "new template": "/templates/new/",
         "edit template": f"/templates/{template.pk}/",
@@ -97,6 +99,9 @@ def coach_pages() -> dict[str, str]:
         "delete template": f"/templates/{template.pk}/delete/",
         "save as template": f"/templates/from-athlete/{athlete.pk}/",
         "template batch": f"/templates/batches/{batch.pk}/",
+        "email settings": "/settings/email/",
+        "unsubscribe": f"/unsubscribe/{make_token(athlete.user.pk, 'daily')}/",
+        "unsubscribe, bad link": "/unsubscribe/not-a-token/",
     }
 
 
@@ -149,6 +154,8 @@ def test_the_phone_pages_pass_axe_in_the_dark(page: Page):
         f"/me/lifts/{lift.pk}/",
         f"/me/runs/{run.pk}/",
         "/me/history/",
+        "/settings/email/",
+        "/settings/",
     ]:
         page.goto(path)
         found[path] = serious_axe_violations(page)
