@@ -198,6 +198,7 @@ class AthleteSerializer(serializers.ModelSerializer):
             "training_window_end",
             "load_increment_kg",
             "units",
+            "autoregulate_coach_targets",
             "is_active",
             "e1rm_kg",
             "compliance_7d",

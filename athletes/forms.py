@@ -29,10 +29,22 @@ class AthleteForm(forms.ModelForm):
 
     class Meta:
         model = Athlete
-        fields = ["time_zone", "training_window_start", "training_window_end", "load_increment_kg"]
+        fields = [
+            "time_zone",
+            "training_window_start",
+            "training_window_end",
+            "load_increment_kg",
+            "autoregulate_coach_targets",
+        ]
         labels = {
             "training_window_start": "Training window starts (local)",
             "training_window_end": "Training window ends (local)",
+            "autoregulate_coach_targets": "Autoregulate my own targets",
+        }
+        help_texts = {
+            "autoregulate_coach_targets": "After each logged working set, the deadlift's next "
+            "sets follow it (within 10 % of the target). The scheduler's targets always do; "
+            "turn this on to have the loads you set by hand follow too."
         }
         widgets = {"training_window_start": TIME, "training_window_end": TIME}
 

@@ -94,6 +94,12 @@ class Athlete(models.Model):
     )
     # The unit the athlete sees and types loads in (the phone, the feed); their own choice.
     units = units_field()
+    # Autoregulation re-targets the scheduler's own targets after each logged set; the targets
+    # the coach chose by hand only when the coach turns this on (DOMAIN.md, "Autoregulation").
+    autoregulate_coach_targets = models.BooleanField(
+        default=False,
+        help_text="Adjust the loads you set by hand after each logged set, as the scheduler's are.",
+    )
     # Mirrors user.is_active so "a coach's active athletes" is one indexed lookup; the two are
     # only ever changed together, through deactivate() and activate().
     is_active = models.BooleanField(default=True)

@@ -282,6 +282,9 @@ SPECTACULAR_SETTINGS = {
         "SessionStatusEnum": "workouts.models.SessionStatus",
         # What scheduling a deadlift did: the week's scheduling and a template's preview alike.
         "ScheduleOutcomeEnum": "plans.services.OUTCOMES",
+        # Why autoregulation moved a set's target: an e1RM, or the drop after failure/RIR 0.
+        "AdjustmentKindEnum": "plans.domain.autoregulation.ADJUSTMENT_KINDS",
+        "RunKindEnum": "workouts.models.RunKind",
     },
 }
 

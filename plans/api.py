@@ -42,7 +42,12 @@ from plans.models import PlanStatus
 from plans.selectors import Detail
 from plans.verdicts import RULES_VERSION
 from web.api import Pagination, forbid
-from workouts.serializers import LiftSessionSerializer, RunSessionSerializer, compliance_data
+from workouts.serializers import (
+    LiftSessionSerializer,
+    RunSessionSerializer,
+    compliance_data,
+    set_row_data,
+)
 
 # ---------------------------------------------------------------------------- shapes
 
@@ -171,6 +176,8 @@ def _timestamp(value: datetime | None) -> str | None:
 def _session(
     kind: str, row: dict, session: domain.RunSession | domain.LiftSession, now: datetime
 ) -> dict:
+    if "sets" in row:
+        row = {**row, "sets": [set_row_data(lift_set) for lift_set in row["sets"]]}
     return {
         "type": kind,
         **row,

@@ -15,11 +15,12 @@ from django.urls import reverse
 from athletes.models import Athlete
 from plans import presentation, services
 from plans.domain import types as domain
+from plans.domain.autoregulation import Adjustment, describe
 from plans.domain.compliance import Mark, mark
 from plans.domain.constants import MIN_GAP_FROM_INTERVALS, PLANNED
 from plans.domain.format import clock, decimal_label, plural, set_names, weekday_name
 from plans.domain.rules import DEADLIFT_TOO_CLOSE_TO_INTERVALS
-from plans.domain.units import Unit, load_number
+from plans.domain.units import Unit, format_load, load_number
 from plans.domain.weeks import Week
 from plans.forms import CoachNoteForm
 from plans.services import WeekReport
@@ -55,8 +56,9 @@ class Card:
     day: date
     edit_url: str
     move_url: str
-    # (short, long, set), as numbered_sets() names them.
-    sets: tuple[tuple[str, str, domain.LiftSet], ...] = ()
+    # (short, long, set, adjusted), as numbered_sets() names them; adjusted when autoregulation
+    # moved the set's target (Adjusted), else None.
+    sets: tuple[tuple[str, str, domain.LiftSet, "Adjusted | None"], ...] = ()
     compliance: Mark | None = None  # how well it matched its plan, once past
     unplanned: bool = False  # a run made from a run file no planned run matched
     flags: list[Flag] = field(default_factory=list)  # shown here in full, with the fix
@@ -74,6 +76,34 @@ class Card:
     def accessible_name(self) -> str:
         """Like "Deadlift Tuesday 17:00": the card's name for the controls that act on it."""
         return f"{self.title} {weekday_name(self.day)} {self.time_label}"
+
+
+@dataclass(frozen=True)
+class Adjusted:
+    """A target autoregulation moved: the original beside it, and why."""
+
+    original_kg: Decimal | None
+    reason: str
+    unit: Unit = Unit.KG
+
+    @property
+    def original_label(self) -> str:
+        return "no target" if self.original_kg is None else format_load(self.original_kg, self.unit)
+
+
+def adjusted_sets(rows: list[dict], unit: Unit = Unit.KG) -> dict[int | None, Adjusted]:
+    """The sets of a lift, read as rows (plans.selectors.LIFT_SET_COLUMNS), whose target
+    autoregulation moved away from the original, by id: only where the two differ; loads in
+    the viewer's `unit`."""
+    adjusted: dict[int | None, Adjusted] = {}
+    for row in rows:
+        adjustment = row["adjustment"]
+        if adjustment and row["original_target_load_kg"] != row["target_load_kg"]:
+            reason = describe(
+                Adjustment.from_json(adjustment), label=lambda kg: format_load(kg, unit)
+            )
+            adjusted[row["id"]] = Adjusted(row["original_target_load_kg"], reason, unit)
+    return adjusted
 
 
 @dataclass
@@ -175,6 +205,7 @@ def cards(report: WeekReport, *, now: datetime, unit: Unit = Unit.KG) -> list[Ca
         )
     for row in report.loaded.lifts:
         lift = lifts[row["id"]]
+        adjusted = adjusted_sets(row["sets"], unit)
         result.append(
             Card(
                 key=f"lift-{lift.id}",
@@ -191,7 +222,9 @@ def cards(report: WeekReport, *, now: datetime, unit: Unit = Unit.KG) -> list[Ca
                 day=week.local_day(lift.start),
                 edit_url=reverse("workouts:deadlift_edit", args=[athlete_id, lift.id]),
                 move_url=reverse("workouts:lift_move", args=[athlete_id, lift.id]),
-                sets=numbered_sets(lift),
+                sets=tuple(
+                    (short, long, s, adjusted.get(s.id)) for short, long, s in numbered_sets(lift)
+                ),
                 compliance=mark(lift, now),
             )
         )

@@ -96,6 +96,8 @@ LIFT_SET_COLUMNS = (
     "target_load_kg",
     "target_rir",
     "target_load_reason",
+    "original_target_load_kg",
+    "adjustment",
     "reps",
     "load_kg",
     "rir",

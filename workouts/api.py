@@ -40,8 +40,9 @@ from workouts.run_imports import ImportStatus, import_run_files
 from workouts.serializers import (
     EARLIEST,
     LATEST,
+    DeletedSetSerializer,
     LiftSessionSerializer,
-    LiftSetSerializer,
+    LoggedSetSerializer,
     LogSetSerializer,
     RunFileUploadResultSerializer,
     RunFileUploadSerializer,
@@ -163,12 +164,14 @@ def _session_for_logging(request: Request, pk: int) -> LiftSession:
 class LogSetView(APIView):
     @extend_schema(
         request=LogSetSerializer,
-        responses={201: LiftSetSerializer, 200: LiftSetSerializer},
+        responses={201: LoggedSetSerializer, 200: LoggedSetSerializer},
         tags=["lift-sessions"],
     )
     def post(self, request: Request, pk: int) -> Response:
         """Log one set. Idempotent on client_id: a replay of the same values answers 200 with
-        the stored set; a replay with other values, or from another session, 409."""
+        the stored set; a replay with other values, or from another session, 409. `retargeted`
+        lists the session's sets whose targets autoregulation changed (a deadlift's working
+        sets not yet logged; none on a replay)."""
         session = _session_for_logging(request, pk)
         sent = LogSetSerializer(data=request.data)
         sent.is_valid(raise_exception=True)
@@ -179,7 +182,7 @@ class LogSetView(APIView):
             **sent.placement(),
         )
         return Response(
-            LiftSetSerializer(logged.lift_set).data,
+            LoggedSetSerializer(logged.lift_set, context={"retargeted": logged.retargeted}).data,
             status=status.HTTP_201_CREATED if logged.created else status.HTTP_200_OK,
         )
 
@@ -194,22 +197,26 @@ class LoggedSetView(APIView):
 
     @extend_schema(
         request=SetValuesSerializer(partial=True),
-        responses={200: LiftSetSerializer},
+        responses={200: LoggedSetSerializer},
         tags=["lift-sessions"],
     )
     def patch(self, request: Request, pk: int, set_pk: int) -> Response:
-        """Change what was logged; the stored values stay where the body is silent."""
+        """Change what was logged; the stored values stay where the body is silent. The
+        session's other sets are re-targeted from what is logged now (`retargeted`)."""
         lift_set = self._set(request, pk, set_pk)
         sent = SetValuesSerializer(data=request.data, partial=True)
         sent.is_valid(raise_exception=True)
         updated = update_logged_set(lift_set=lift_set, values=sent.done_values(lift_set))
-        return Response(LiftSetSerializer(updated).data)
+        return Response(
+            LoggedSetSerializer(updated.lift_set, context={"retargeted": updated.retargeted}).data
+        )
 
-    @extend_schema(responses={204: None}, tags=["lift-sessions"])
+    @extend_schema(responses={200: DeletedSetSerializer}, tags=["lift-sessions"])
     def delete(self, request: Request, pk: int, set_pk: int) -> Response:
-        """An extra set goes; a prescribed set keeps its targets and loses what was logged."""
-        delete_logged_set(lift_set=self._set(request, pk, set_pk))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        """An extra set goes; a prescribed set keeps its targets and loses what was logged.
+        The session's other sets are re-targeted from what remains logged (`retargeted`)."""
+        retargeted = delete_logged_set(lift_set=self._set(request, pk, set_pk))
+        return Response(DeletedSetSerializer({"deleted": set_pk, "retargeted": retargeted}).data)
 
 
 # ---------------------------------------------------------------------------- run files

@@ -110,6 +110,10 @@ class LiftSetForm(forms.ModelForm):
         cleaned = self.cleaned_data
         if not cleaned.get("DELETE") and self.has_changed() and cleaned.get("target_reps") is None:
             self.add_error("target_reps", "Give the set its reps.")
+        if "target_load_kg" in self.changed_data:
+            # The coach chose this load: it is the set's own target now, not an adjusted one.
+            self.instance.original_target_load_kg = None
+            self.instance.adjustment = None
         return cleaned
 
 

@@ -195,6 +195,17 @@ class LiftSet(models.Model):
     )
     target_rir = models.PositiveSmallIntegerField(null=True, blank=True)
     target_load_reason = models.CharField(max_length=200, blank=True)
+    # Autoregulation (plans.domain.autoregulation): while `adjustment` says why the target moved
+    # after a logged set, `original_target_load_kg` keeps the target it moved from (None when
+    # the set had none). Not adjusted: both None, and the target is its own original.
+    original_target_load_kg = models.DecimalField(
+        max_digits=LOAD_KG_MAX_DIGITS,
+        decimal_places=STORED_PLACES,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    adjustment = models.JSONField(null=True, blank=True, editable=False)
     reps = models.PositiveSmallIntegerField(null=True, blank=True)
     load_kg = models.DecimalField(
         max_digits=LOAD_KG_MAX_DIGITS, decimal_places=STORED_PLACES, null=True, blank=True
@@ -244,6 +255,11 @@ class LiftSet(models.Model):
     @property
     def is_logged(self) -> bool:
         return self.reps is not None
+
+    @property
+    def target_before_adjustment(self) -> Decimal | None:
+        """The target the coach or the scheduler set, whatever autoregulation made of it."""
+        return self.original_target_load_kg if self.adjustment else self.target_load_kg
 
 
 class RunFileFormat(models.TextChoices):

@@ -61,7 +61,12 @@ from web.uploads import upload_limit_message, upload_too_large, uploaded_run_fil
 from workouts.models import LOAD_KG_RANGE, LiftSession, LiftSet, RunSession, SessionStatus
 from workouts.plates import plates_per_side
 from workouts.run_imports import FileResult, import_run_files
-from workouts.serializers import LiftSetSerializer, LogSetSerializer, SetValuesSerializer
+from workouts.serializers import (
+    LiftSetSerializer,
+    LogSetSerializer,
+    SetValuesSerializer,
+    retargeted_data,
+)
 from workouts.services import (
     delete_logged_set,
     log_set,
@@ -265,6 +270,7 @@ def log_set_view(request: Request, pk: int) -> Response:
         {
             "created": logged.created,
             "set": LiftSetSerializer(logged.lift_set).data,
+            "retargeted": retargeted_data(logged.retargeted),
             "violations": _set_violations(_with_sets(session)),
         },
         status=201 if logged.created else 200,
@@ -281,7 +287,8 @@ def edit_set(request: Request, pk: int, set_pk: int) -> Response:
     return _answer(
         request,
         {
-            "set": LiftSetSerializer(updated).data,
+            "set": LiftSetSerializer(updated.lift_set).data,
+            "retargeted": retargeted_data(updated.retargeted),
             "violations": _set_violations(_with_sets(session)),
         },
     )
@@ -290,8 +297,14 @@ def edit_set(request: Request, pk: int, set_pk: int) -> Response:
 @_set_endpoint
 def delete_set(request: Request, pk: int, set_pk: int) -> Response:
     session = _athlete_session(request, pk)
-    delete_logged_set(lift_set=_set_of(session, set_pk))
-    return Response({"deleted": set_pk, "violations": _set_violations(_with_sets(session))})
+    retargeted = delete_logged_set(lift_set=_set_of(session, set_pk))
+    return Response(
+        {
+            "deleted": set_pk,
+            "retargeted": retargeted_data(retargeted),
+            "violations": _set_violations(_with_sets(session)),
+        }
+    )
 
 
 @login_required

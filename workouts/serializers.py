@@ -6,15 +6,18 @@ everywhere. The sessions' shapes too (runs and lifts with their sets), for the A
 endpoints and its week: here, below both, since endpoints borrow nothing from each other."""
 
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from athletes.access import visible_athletes
 from athletes.models import Athlete
+from plans.domain.autoregulation import ADJUSTMENT_KINDS, Adjustment, describe
 from plans.domain.compliance import Colour, Mark, Why
 from plans.domain.units import STORED_PLACES
 from plans.domain.weeks import FIRST_YEAR, LAST_YEAR
@@ -73,14 +76,37 @@ class ClientIdField(serializers.UUIDField):
         return super().to_internal_value(data)
 
 
+class AdjustmentSerializer(serializers.Serializer):
+    """Why autoregulation moved a target (plans.domain.autoregulation.Adjustment): after which
+    working set (1-based, warm-ups not counted), what was logged there, the e1RM it gave (kind
+    "e1rm") or the 90 % drop after a failed set or RIR 0 (kind "drop"), and whether the 10 %
+    cap held it. Loads as decimal strings, exactly as stored."""
+
+    kind = serializers.ChoiceField(choices=list(ADJUSTMENT_KINDS))
+    after_set = serializers.IntegerField()
+    reps = serializers.IntegerField(allow_null=True)
+    rir = serializers.IntegerField(allow_null=True)
+    failed = serializers.BooleanField()
+    load_kg = serializers.CharField()
+    e1rm_kg = serializers.CharField(allow_null=True)
+    capped = serializers.BooleanField()
+
+
 class LiftSetSerializer(serializers.ModelSerializer):
     """A set: the one shape of the API, the phone and the week (plans.selectors reads the same
-    columns for the week, LIFT_SET_COLUMNS). Loads are JSON numbers, client_id a string."""
+    columns for the week, LIFT_SET_COLUMNS). Loads are JSON numbers, client_id a string.
+
+    Autoregulation: `original_target_load_kg` is the target before any adjustment (the target
+    itself on a set never adjusted; null when there was none), `adjustment` why it moved (null
+    when it did not) and `adjustment_reason` the same in words ("" when it did not)."""
 
     order = serializers.IntegerField(min_value=1, max_value=MAX_SET_ORDER)
     target_reps = reps_field(allow_null=True, required=False)
     target_load_kg = kg_field()
     target_rir = rir_field()
+    original_target_load_kg = kg_field(read_only=True)
+    adjustment = AdjustmentSerializer(read_only=True, allow_null=True)
+    adjustment_reason = serializers.SerializerMethodField()
     reps = reps_field(allow_null=True, required=False)
     load_kg = kg_field()
     rir = rir_field()
@@ -89,10 +115,23 @@ class LiftSetSerializer(serializers.ModelSerializer):
     class Meta:
         model = LiftSet
         # The week's read model reads exactly these columns: one list for the set's one shape.
-        fields = list(LIFT_SET_COLUMNS)
+        fields = [*LIFT_SET_COLUMNS, "adjustment_reason"]
         read_only_fields = ["target_load_reason"]
         # Uniqueness of client_id is checked with the whole list, in LiftSessionSerializer.
         extra_kwargs: dict[str, dict[str, Any]] = {"client_id": {"validators": []}}
+
+    def get_adjustment_reason(self, lift_set: LiftSet | dict[str, Any]) -> str:
+        adjustment = (
+            lift_set.get("adjustment") if isinstance(lift_set, dict) else lift_set.adjustment
+        )
+        return adjustment_reason(adjustment)
+
+    def to_representation(self, instance: LiftSet | dict[str, Any]) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not data["adjustment"]:
+            # Never adjusted: the target is its own original.
+            data["original_target_load_kg"] = data["target_load_kg"]
+        return data
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # A load, an RIR or a client_id make a logged set (the database's constraints say so).
@@ -100,6 +139,23 @@ class LiftSetSerializer(serializers.ModelSerializer):
         if attrs.get("reps") is None and any(attrs.get(name) is not None for name in logged):
             raise serializers.ValidationError({"reps": "A logged set needs its reps."})
         return attrs
+
+
+def adjustment_reason(adjustment: dict[str, Any] | None) -> str:
+    return describe(Adjustment.from_json(adjustment)) if adjustment else ""
+
+
+def set_row_data(row: dict[str, Any]) -> dict[str, Any]:
+    """A set read as plain values (LIFT_SET_COLUMNS) in LiftSetSerializer's shape, for the
+    week built without a serializer per session (plans.api.week_data)."""
+    adjustment = row["adjustment"]
+    return {
+        **row,
+        "original_target_load_kg": (
+            row["original_target_load_kg"] if adjustment else row["target_load_kg"]
+        ),
+        "adjustment_reason": adjustment_reason(adjustment),
+    }
 
 
 class SetValuesSerializer(serializers.Serializer):
@@ -144,6 +200,32 @@ class LogSetSerializer(SetValuesSerializer):
             "order": data.get("order"),
             "is_warmup": data["is_warmup"],
         }
+
+
+def retargeted_data(sets: Iterable[LiftSet]) -> list[dict[str, Any]]:
+    return list(LiftSetSerializer(list(sets), many=True).data)
+
+
+class LoggedSetSerializer(LiftSetSerializer):
+    """The answer to logging or changing a set: the set, and the session's other sets whose
+    targets autoregulation changed with it (`retargeted`, maybe empty; empty on a replay)."""
+
+    retargeted = serializers.SerializerMethodField()
+
+    class Meta(LiftSetSerializer.Meta):
+        fields = [*LiftSetSerializer.Meta.fields, "retargeted"]
+
+    @extend_schema_field(LiftSetSerializer(many=True))
+    def get_retargeted(self, lift_set: LiftSet) -> list[dict[str, Any]]:
+        return retargeted_data(self.context.get("retargeted", ()))
+
+
+class DeletedSetSerializer(serializers.Serializer):
+    """The answer to deleting what was logged: the set's id, and the sets re-targeted from what
+    remains logged."""
+
+    deleted = serializers.IntegerField()
+    retargeted = LiftSetSerializer(many=True)
 
 
 # ---------------------------------------------------------------------------- sessions

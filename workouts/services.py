@@ -2,6 +2,7 @@
 sets, marking sessions done."""
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -12,12 +13,15 @@ from django.utils import timezone
 
 from athletes.models import Athlete
 from athletes.transactions import atomic_with_retry
+from plans.domain.autoregulation import retarget
 from plans.domain.errors import Conflict, ServiceError
+from plans.domain.prescription import is_prescribed_reason
 from plans.domain.weeks import week_bounds
 from workouts.models import (
     LOAD_KG_RANGE,
     REPS_RANGE,
     RIR_RANGE,
+    Exercise,
     LiftSession,
     LiftSet,
     RunSession,
@@ -85,6 +89,8 @@ def copy_runs_from_previous_week(*, athlete: Athlete, week: date) -> int:
 class Logged:
     lift_set: LiftSet
     created: bool  # False: this client_id was stored before; the stored set is the answer
+    # The session's sets whose targets autoregulation changed with this write (none on a replay)
+    retargeted: tuple[LiftSet, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -187,7 +193,9 @@ def _store_set(
         return _replayed(stored, session, values)
     lift_set = _free_set(locked, sets, set_id, order, is_warmup)
     _write_done(lift_set, values, client_id=client_id)
-    return Logged(lift_set, created=True)
+    if lift_set not in sets:
+        sets.append(lift_set)
+    return Logged(lift_set, created=True, retargeted=_autoregulate(locked, sets))
 
 
 def _free_set(
@@ -229,31 +237,115 @@ def _write_done(lift_set: LiftSet, values: DoneValues, *, client_id: uuid.UUID |
     lift_set.save()
 
 
-def update_logged_set(*, lift_set: LiftSet, values: DoneValues) -> LiftSet:
+def update_logged_set(*, lift_set: LiftSet, values: DoneValues) -> Logged:
+    """Change what was logged; the session's other sets are re-targeted from what is logged
+    now (Logged.retargeted)."""
     values.check()
-    _update_logged_set(lift_set, values)
-    return lift_set
+    return _update_logged_set(lift_set, values)
 
 
 @atomic_with_retry
-def _update_logged_set(lift_set: LiftSet, values: DoneValues) -> None:
-    _locked_session(lift_set.session_id)
+def _update_logged_set(lift_set: LiftSet, values: DoneValues) -> Logged:
+    session = _locked_session(lift_set.session_id)
     lift_set.refresh_from_db()
     _write_done(lift_set, values, client_id=None)
+    return Logged(lift_set, created=False, retargeted=_autoregulate(session, _sets_of(session)))
 
 
 @atomic_with_retry
-def delete_logged_set(*, lift_set: LiftSet) -> None:
-    """An extra set goes; a prescribed set keeps its targets and loses only what was logged."""
-    _locked_session(lift_set.session_id)
+def delete_logged_set(*, lift_set: LiftSet) -> tuple[LiftSet, ...]:
+    """An extra set goes; a prescribed set keeps its targets and loses only what was logged.
+    Answers the sets re-targeted from what remains logged."""
+    session = _locked_session(lift_set.session_id)
     lift_set.refresh_from_db()
     if lift_set.target_reps is None and lift_set.target_load_kg is None:
         lift_set.delete()
-        return
-    lift_set.reps = lift_set.load_kg = lift_set.rir = lift_set.client_id = None
-    lift_set.failed = False
-    lift_set.logged_at = None
-    lift_set.save()
+    else:
+        lift_set.reps = lift_set.load_kg = lift_set.rir = lift_set.client_id = None
+        lift_set.failed = False
+        lift_set.logged_at = None
+        lift_set.save()
+    return _autoregulate(session, _sets_of(session))
+
+
+def _sets_of(session: LiftSession) -> list[LiftSet]:
+    return list(LiftSet.objects.filter(session_id=session.pk).order_by("order"))
+
+
+# ---------------------------------------------------------------------------- autoregulation
+
+
+@dataclass(frozen=True)
+class _PlannedSet:
+    """A set as plans.domain.autoregulation reads it: the original target is the one before
+    any adjustment (the set's own target when it was never adjusted)."""
+
+    order: int
+    is_warmup: bool
+    target_reps: int | None
+    target_rir: int | None
+    target_load_kg: Decimal | None
+    original_target_load_kg: Decimal | None
+    reps: int | None
+    rir: int | None
+    failed: bool
+    load_kg: Decimal | None
+
+    @classmethod
+    def of(cls, lift_set: LiftSet) -> "_PlannedSet":
+        return cls(
+            order=lift_set.order,
+            is_warmup=lift_set.is_warmup,
+            target_reps=lift_set.target_reps,
+            target_rir=lift_set.target_rir,
+            target_load_kg=lift_set.target_load_kg,
+            original_target_load_kg=lift_set.target_before_adjustment,
+            reps=lift_set.reps,
+            rir=lift_set.rir,
+            failed=lift_set.failed,
+            load_kg=lift_set.load_kg,
+        )
+
+
+def adjusts_targets(sets: Sequence[LiftSet], *, coach_targets_too: bool) -> bool:
+    """DOMAIN.md: "default on for the scheduler's own targets, off for the coach's". A set
+    whose load reason is not one the scheduler writes was prescribed by the coach, and one such
+    set makes the whole prescription the coach's (as plans.domain.prescription says)."""
+    if coach_targets_too:
+        return True
+    prescribed = [s for s in sets if s.target_reps is not None or s.target_load_kg is not None]
+    return all(is_prescribed_reason(s.target_load_reason) for s in prescribed)
+
+
+def _autoregulate(session: LiftSession, sets: Sequence[LiftSet]) -> tuple[LiftSet, ...]:
+    """Re-target the deadlift's working sets not yet logged from what is logged (plans.domain.
+    autoregulation), in the caller's transaction, with the session locked and not done; the
+    sets whose target, original or reason changed, in order."""
+    if session.exercise != Exercise.DEADLIFT:
+        return ()
+    increment_kg, coach_targets_too = Athlete.objects.values_list(
+        "load_increment_kg", "autoregulate_coach_targets"
+    ).get(pk=session.athlete_id)
+    wanted = retarget(
+        [_PlannedSet.of(s) for s in sets],
+        increment_kg=increment_kg,
+        adjust_targets=adjusts_targets(sets, coach_targets_too=coach_targets_too),
+    )
+    by_order = {s.order: s for s in sets}
+    changed = []
+    for change in wanted:
+        lift_set = by_order[change.order]
+        adjustment = None if change.adjustment is None else change.adjustment.to_json()
+        original = None if adjustment is None else change.original_target_load_kg
+        now = (change.target_load_kg, original, adjustment)
+        if now == (lift_set.target_load_kg, lift_set.original_target_load_kg, lift_set.adjustment):
+            continue
+        lift_set.target_load_kg, lift_set.original_target_load_kg, lift_set.adjustment = now
+        changed.append(lift_set)
+    LiftSet.objects.bulk_update(
+        changed, ["target_load_kg", "original_target_load_kg", "adjustment"]
+    )
+    return tuple(changed)
 
 
 @atomic_with_retry

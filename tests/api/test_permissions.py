@@ -191,7 +191,7 @@ TABLE = [
         lambda w: {"reps": 4},
         (401, 200, 404, 200, 404),
     ),
-    ("logged-set", {"pk": LIFT, "set_pk": SET}, "delete", None, (401, 204, 404, 204, 404)),
+    ("logged-set", {"pk": LIFT, "set_pk": SET}, "delete", None, (401, 200, 404, 200, 404)),
     ("template-list", {}, "get", None, COACH_ONLY_LIST),
     ("template-list", {}, "post", _template_body, (401, 403, 403, 201, 201)),
     ("template-detail", {"pk": TPL}, "get", None, COACH_ONLY_OBJECT),

@@ -33,6 +33,7 @@ def test_athlete_shape(world):
         "training_window_end": "21:00",
         "load_increment_kg": 2.5,
         "units": "kg",
+        "autoregulate_coach_targets": False,
         "is_active": True,
         "e1rm_kg": None,
         "compliance_7d": None,
@@ -110,7 +111,8 @@ def test_lift_session_created_with_its_sets(world):
     assert [(s["order"], s["target_load_kg"]) for s in body["sets"]] == [(1, 40), (2, 102.5)]
     assert set(body["sets"][0]) == {
         "id", "order", "is_warmup", "target_reps", "target_load_kg", "target_rir",
-        "target_load_reason", "reps", "load_kg", "rir", "failed", "client_id",
+        "target_load_reason", "original_target_load_kg", "adjustment", "reps", "load_kg", "rir",
+        "failed", "client_id", "adjustment_reason",
     }  # fmt: skip
 
 

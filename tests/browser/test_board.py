@@ -3,6 +3,7 @@ noon UTC: drag a deadlift to another day and see the flags follow, the same with
 alone ("Move to…"), undo, the week on one 1280×800 screen, and hard days that are not alarms."""
 
 import re
+import uuid
 from io import StringIO
 
 import pytest
@@ -14,6 +15,7 @@ from athletes.models import Athlete
 from plans.domain.weeks import Week, week_bounds
 from tests.browser.test_phone import assert_no_serious_axe_violations
 from workouts.models import Exercise, LiftSession
+from workouts.services import DoneValues, log_set
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -160,3 +162,33 @@ def test_a_hard_day_is_not_dressed_as_a_broken_rule(demo: Page):
     today = page.locator('[aria-current="date"]')
     expect(today).to_have_count(1)
     expect(today.get_by_role("heading")).to_contain_text("Today")
+
+
+def test_an_adjusted_set_shows_its_original_and_why(demo: Page, screenshots):
+    page = demo
+    dev = Athlete.objects.get(user__username="dev")
+    dev.autoregulate_coach_targets = True  # the demo's working loads are the coach's own
+    dev.save()
+    lift = the_deadlift(dev)
+    first, *rest = lift.sets.filter(is_warmup=False).order_by("order")
+    assert first.target_load_kg is not None
+    logged = log_set(
+        session=lift,
+        client_id=uuid.uuid4(),
+        values=DoneValues(reps=3, load_kg=first.target_load_kg, rir=3),
+        set_id=first.pk,
+    )
+    assert [s.pk for s in logged.retargeted] == [s.pk for s in rest]
+    open_week(page, "dev")
+    card = page.locator(f"#card-lift-{lift.pk}")
+    card.locator("summary.card-line").click()
+    adjusted = card.locator("tr[data-adjusted]")
+    expect(adjusted).to_have_count(len(rest))
+    original = adjusted.first.locator("del.set-original")
+    expect(original).to_have_text(re.compile(rf"was {first.target_load_kg.normalize():f} kg"))
+    expect(original).to_have_attribute(
+        "title", re.compile(r"^adjusted after set 1: 3 reps at RIR 3")
+    )
+    expect(adjusted.first.locator(".set-adjustment")).to_be_visible()
+    page.screenshot(path=screenshots / "board-adjusted-sets.png")
+    assert_no_serious_axe_violations(page)

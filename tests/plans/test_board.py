@@ -3,6 +3,7 @@ the session it concerns in plain words, today and the hard days, and the page's 
 The clock stands still on Wednesday 2 December 2026, 12:00 in Berlin."""
 
 import re
+import uuid
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -16,6 +17,7 @@ from plans.board import working_sets_label
 from plans.domain.types import LiftSet
 from tests.factories import LiftSessionFactory, LiftSetFactory, RunSessionFactory
 from workouts.models import RunKind, SessionStatus
+from workouts.services import DoneValues, log_set
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +272,36 @@ def test_a_move_runs_a_fixed_number_of_queries(coach_client, athlete, django_ass
             url, {"day": "2026-12-06", "time": "09:00"}, headers={"HX-Request": "true"}
         )
     assert "Moved the easy run to Sun 09:00" in response.content.decode()
+
+
+# ---------------------------------------------------------------------------- autoregulation
+
+
+def test_an_adjusted_target_shows_its_original_and_why_only_where_they_differ(
+    coach_client, athlete
+):
+    athlete.autoregulate_coach_targets = True  # the factory's targets carry no scheduler reason
+    athlete.save()
+    lift = prescribed(athlete, local(1, 17), load="150")
+    untouched = prescribed(athlete, local(3, 17), load="150")
+    log_set(
+        session=lift,
+        client_id=uuid.uuid4(),
+        values=DoneValues(reps=3, load_kg=Decimal("150"), rir=3),
+        order=4,
+    )
+    html = week_page(coach_client, athlete).content.decode()
+    card = html[html.index(f'id="card-lift-{lift.pk}"') :]
+    card = card[: card.index("</article>")]
+    reason = "adjusted after set 1: 3 reps at RIR 3 → e1RM 179.2 kg"
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", card, re.S)
+    adjusted = [text_of(row) for row in rows if "data-adjusted" in row]
+    assert adjusted == [
+        f"2 Set 2 3 × 157.5 @1 was 150 kg {reason} —",
+        f"3 Set 3 3 × 157.5 @1 was 150 kg {reason} —",
+    ]
+    assert f'title="{reason}"' in card
+    # Set 1 (logged) and the warm-ups keep their targets; the other deadlift shows no original.
+    assert len([row for row in rows if "<del" in row]) == 2
+    other = html[html.index(f'id="card-lift-{untouched.pk}"') :]
+    assert "data-adjusted" not in other[: other.index("</article>")]

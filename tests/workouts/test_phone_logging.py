@@ -57,12 +57,16 @@ def test_a_new_set_is_201_with_the_stored_set(athlete_client, lift):
         "target_load_kg": 40.0,
         "target_rir": None,
         "target_load_reason": "warm-up: 40 % of 100 kg",
+        "original_target_load_kg": 40.0,
+        "adjustment": None,
         "reps": 5,
         "load_kg": 40.0,
         "rir": None,
         "failed": False,
         "client_id": body["client_id"],
+        "adjustment_reason": "",
     }
+    assert data["retargeted"] == []
     assert data["violations"] == []
     warmup.refresh_from_db()
     assert (warmup.reps, warmup.load_kg, str(warmup.client_id)) == (5, 40, body["client_id"])
@@ -126,7 +130,10 @@ def test_csrf_is_enforced(athlete, lift):
 
 def test_an_edit_and_a_delete_answer_the_set_rules_as_they_now_stand(athlete_client, lift):
     working = lift.sets.get(order=4)
-    stored = send(athlete_client, lift, **a_set(set_id=working.pk)).json()["set"]
+    first = send(athlete_client, lift, **a_set(set_id=working.pk)).json()
+    # Logged exactly as prescribed: no target moves.
+    stored = first["set"]
+    assert first["retargeted"] == []
     response = athlete_client.post(
         reverse("workouts:phone_edit_set", args=[lift.pk, stored["id"]]),
         json.dumps({"reps": 4, "load_kg": "97.5", "rir": 0}),
@@ -135,8 +142,23 @@ def test_an_edit_and_a_delete_answer_the_set_rules_as_they_now_stand(athlete_cli
     assert response.status_code == 200
     assert (response.json()["set"]["reps"], response.json()["set"]["load_kg"]) == (4, 97.5)
     assert [v["code"] for v in response.json()["violations"]] == ["deadlift.to_failure"]
+    # RIR 0: 90 % of 97.5 kg is 87.75, held to 10 % below the original 100 kg.
+    reason = (
+        "dropped to 90 % after set 1: 4 reps at 97.5 kg at RIR 0 "
+        "(held to 10 % of the original target)"
+    )
+    assert [
+        (s["order"], s["target_load_kg"], s["original_target_load_kg"], s["adjustment_reason"])
+        for s in response.json()["retargeted"]
+    ] == [(5, 90.0, 100.0, reason), (6, 90.0, 100.0, reason)]
     response = athlete_client.post(reverse("workouts:phone_delete_set", args=[lift.pk, working.pk]))
-    assert response.json() == {"deleted": working.pk, "violations": []}
+    data = response.json()
+    assert (data["deleted"], data["violations"]) == (working.pk, [])
+    # Nothing logged any more: the sets go back to their original targets.
+    assert [
+        (s["order"], s["target_load_kg"], s["original_target_load_kg"], s["adjustment"])
+        for s in data["retargeted"]
+    ] == [(5, 100.0, 100.0, None), (6, 100.0, 100.0, None)]
 
 
 def test_logged_out_the_endpoints_send_to_the_login_page(client, lift):
