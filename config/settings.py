@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "workouts",
     "plans",
     "plan_templates",
+    "exports",
     "notifications",
     "web",
 ]

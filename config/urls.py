@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("workouts.urls")),
     path("roster/", include("athletes.urls")),
     path("templates/", include("plan_templates.urls")),
+    path("export/", include("exports.urls")),
     path("", include("notifications.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
