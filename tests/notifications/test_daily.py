@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core import mail
+from django.test import Client
 
 from athletes.models import Athlete, Coach
 from notifications import services
@@ -188,3 +189,31 @@ def test_a_failed_send_is_tried_again_within_the_hour(coach: Coach, settings: An
     assert EmailPreferences.objects.get().daily_sent_on is None
     settings.MAILERS = locmem
     assert sent_at(datetime(2026, 12, 2, 6, 1, tzinfo=UTC)) == 1
+
+
+def test_the_link_in_a_daily_email_turns_the_daily_email_off(coach: Coach) -> None:
+    # The done-when: an athlete turns the daily email off from the link in it, a click
+    # from the mail client (RFC 8058: no session, no CSRF token), and the next day has none.
+    athlete = daily_athlete(
+        coach,
+        "UTC",
+        time(6),
+        datetime(2026, 12, 2, 17, tzinfo=UTC),
+        datetime(2026, 12, 3, 17, tzinfo=UTC),
+    )
+    assert sent_at(datetime(2026, 12, 2, 6, tzinfo=UTC)) == 1
+    (daily,) = mail.outbox
+    link = daily.extra_headers["List-Unsubscribe"][1:-1]
+    assert link in daily.body
+    response = Client(enforce_csrf_checks=True).post(
+        link.removeprefix("http://localhost:8000"),
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    preferences = EmailPreferences.objects.get(user=athlete.user)
+    assert (preferences.daily, preferences.week_published, preferences.week_changed) == (
+        False, True, True,
+    )  # fmt: skip
+    assert sent_at(datetime(2026, 12, 3, 6, tzinfo=UTC)) == 0
+    assert len(mail.outbox) == 1
