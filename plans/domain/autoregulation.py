@@ -12,8 +12,8 @@ from the latest measurement of the day:
 - after a drop: load = 90 % of the driving set's load, "whatever the e1RM says";
 - the load is rounded down to the increment (the set's original target counts as one of the
   steps, so a set logged exactly as prescribed leaves every target where it was, even a target
-  the coach typed off the increment), raised to the empty bar (or to the original target, if
-  that was lighter), and kept within 10 % of the
+  the coach typed off the increment), raised to the empty bar rounded up to a step (or to the
+  original target, if that was lighter), and kept within 10 % of the
   original target: the upper bound is 110 % rounded down, the lower 90 % rounded up (to a step
   or to the original), so no adjusted target ever moves more than 10 %. A set that had no
   original target (no history yet) gets one uncapped.
@@ -210,9 +210,7 @@ def _new_target(
         if not 1 <= reps + rir <= MAX_REPS_PLUS_RIR or reps < 1 or rir < 0:
             return None
         exact = driver.e1rm * Fraction(fraction(reps + rir))
-    # Never below the empty bar, unless the original target was (a coach's choice).
-    floor_kg = EMPTY_BAR_KG if original is None else min(EMPTY_BAR_KG, original)
-    load_kg = max(_round_down(exact, increment_kg, original), floor_kg)
+    load_kg = max(_round_down(exact, increment_kg, original), _floor(increment_kg, original))
     if original is None:
         return load_kg, False
     highest = _round_down(Fraction(original) * (1 + CAP), increment_kg, original)
@@ -222,6 +220,15 @@ def _new_target(
     if load_kg < lowest:
         return lowest, True
     return load_kg, False
+
+
+def _floor(increment_kg: Decimal, original: Decimal | None) -> Decimal:
+    """The lightest target a set can be given: the empty bar, rounded up to a step (with a 5 lb
+    increment that is the 45 lb bar, 9 steps, not 20 kg, which no lb plate makes), or the
+    original target when the coach chose one lighter than the bar."""
+    if original is not None and original < EMPTY_BAR_KG:
+        return original
+    return _round_up(Fraction(EMPTY_BAR_KG), increment_kg, original)
 
 
 def _round_down(value: Fraction, increment_kg: Decimal, original: Decimal | None) -> Decimal:

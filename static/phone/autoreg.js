@@ -142,7 +142,13 @@
       exact = mul(driver.e1rm, share);
     }
     let load = roundDown(exact, o.increment, original);
-    if (cmp(load, o.emptyBar) < 0) load = o.emptyBar;
+    // The lightest target: the empty bar rounded up to a step (the 45 lb bar with a 5 lb
+    // increment), or the original when the coach chose one lighter than the bar.
+    const floor =
+      original && cmp(original, o.emptyBar) < 0
+        ? original
+        : roundUp(o.emptyBar, o.increment, original);
+    if (cmp(load, floor) < 0) load = floor;
     if (!original) return { load: load, capped: false };
     const one = ratio(1n, 1n);
     const highest = roundDown(mul(original, add(one, o.cap)), o.increment, original);

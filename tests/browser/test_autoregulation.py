@@ -272,10 +272,11 @@ def draw_session(rng: random.Random) -> tuple[str, bool, list[DrawnSet]]:
     quarter = Decimal("0.25")
     sets = []
     for order in range(1, rng.randint(1, 7) + 1):
-        original = None if rng.random() < 0.15 else quarter * rng.randint(80, 1400)
+        # originals from 4 kg (a coach's choice under the bar) to 350 kg
+        original = None if rng.random() < 0.15 else quarter * rng.randint(16, 1400)
         target = original
         if rng.random() < 0.3:  # adjusted before
-            target = quarter * rng.randint(80, 1400)
+            target = quarter * rng.randint(16, 1400)
         logged = rng.random() < 0.4
         sets.append(
             DrawnSet(
