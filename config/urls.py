@@ -7,11 +7,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from athletes import views as athletes_views
+from web import urls as web_urls
 
 handler500 = "web.health.server_error"
 
 urlpatterns = [
-    # First: every API call is matched against the patterns above its own, and the API's
+    # Before anything: a load balancer's health checks are the most frequent request of all.
+    path("", include(web_urls.health_urlpatterns)),
+    # Then the API: every API call is matched against the patterns above its own, and the API's
     # clients call far more often than a coach opens a page.
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
     path("", include("plans.urls")),
@@ -28,5 +31,5 @@ urlpatterns = [
         "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
     ),
     path("admin/", admin.site.urls),
-    path("", include("web.urls")),
+    path("", include(web_urls.urlpatterns)),
 ]

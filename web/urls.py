@@ -1,7 +1,9 @@
 """The site-wide URLs of the web app's views: the health check, the API's schema and docs, and
 the JSON 404 for any other path under /api/. Not namespaced: the schema's name is the one
-drf-spectacular's docs view and the cache middleware look for. config/urls.py includes these
-last, so the catch-all sees only what no app's URL took."""
+drf-spectacular's docs view and the cache middleware look for. config/urls.py includes
+`health_urlpatterns` first (a load balancer asks several times a second, and each pattern tried
+before a match costs it) and `urlpatterns` last, so the catch-all sees only what no app's URL
+took."""
 
 from django.conf import settings
 from django.urls import path, re_path
@@ -18,8 +20,9 @@ API_DOCS = csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSA
     SpectacularSwaggerSplitView.as_view(url_name="api-schema")
 )
 
+health_urlpatterns = [path("healthz", health.healthz, name="healthz")]
+
 urlpatterns = [
-    path("healthz", health.healthz, name="healthz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", API_DOCS, name="api-docs"),
     re_path(r"^api/", api_not_found),
