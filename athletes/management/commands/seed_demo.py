@@ -1,6 +1,7 @@
 """Demo data: one coach, twelve athletes across time zones, eight weeks of history up to the
 current week (plus next week's runs as a draft), with logged deadlift sets that progress and a
-current week where each rule in DOMAIN.md is broken by someone.
+current week where each rule in DOMAIN.md is broken by someone. Kate lifts in pounds (a 45 lb
+bar, 5 lb steps), so the demo shows both units.
 
 Built relative to now: whatever the day, what has ended is done, except what the demo has
 missed on purpose (Kate's latest run that has ended, and Jonas's deadlift once it is over), and
@@ -20,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from athletes.models import Athlete, Coach
+from plans.domain.units import Unit, bar_kg, default_increment_kg, format_load, to_kg
 from plans.domain.weeks import Week
 from plans.models import PlanStatus, WeeklyPlan
 from workouts.models import Exercise, LiftSession, LiftSet, RunKind, RunSession, SessionStatus
@@ -45,6 +47,7 @@ class DemoAthlete:
     interval_at: time = time(7)
     deadlift_at: time = time(17)
     start_load_kg: Decimal = Decimal("100")
+    units: Unit = Unit.KG
     # This week's sessions that have ended are missed instead of done: "runs" (the latest
     # only) or "deadlift".
     misses: str = ""
@@ -122,7 +125,8 @@ ROSTER = [
         "Nguyen",
         "America/Los_Angeles",
         interval_days=(2, 4),
-        start_load_kg=Decimal("90"),
+        start_load_kg=to_kg(200, Unit.LB),
+        units=Unit.LB,
         misses="runs",
     ),
     DemoAthlete("liam", "Liam", "Murphy", "Europe/London", start_load_kg=Decimal("130")),
@@ -174,6 +178,8 @@ class Command(BaseCommand):
                 time_zone=spec.time_zone,
                 training_window_start=spec.window[0],
                 training_window_end=spec.window[1],
+                units=spec.units,
+                load_increment_kg=default_increment_kg(spec.units),
             )
             self._seed_athlete(athlete, spec, now=now, rng=rng)
 
@@ -290,14 +296,16 @@ class Command(BaseCommand):
         if breaks == "deadlift.too_close_to_intervals":
             deadlift_at = (datetime.combine(monday, spec.interval_at) + timedelta(hours=3)).time()
         start = datetime.combine(monday + timedelta(days=deadlift_day), deadlift_at, tzinfo=tz)
-        load = spec.start_load_kg + Decimal("2.5") * index
+        # One step of the athlete's plates a week: 2.5 kg, or 5 lb.
+        step = default_increment_kg(spec.units)
+        load = spec.start_load_kg + step * index
         working_sets, reps, rir = 3, 3, 1
         if breaks == "deadlift.sets_out_of_range":
             working_sets = 5
         elif breaks == "deadlift.reps_out_of_range":
             reps = 5
         elif breaks == "deadlift.high_reps":
-            reps, load = 12, floor_to(load * Decimal("0.6"), Decimal("2.5"))
+            reps, load = 12, floor_to(load * Decimal("0.6"), step)
         elif breaks == "deadlift.to_failure":
             rir = 0
         elif breaks == "deadlift.too_easy":
@@ -307,7 +315,16 @@ class Command(BaseCommand):
             sessions.append(start + timedelta(days=3))
         for session_start in sessions:
             self._lift_session(
-                athlete, plan, session_start, load, working_sets, reps, rir, now=now, missed=missed
+                athlete,
+                plan,
+                session_start,
+                load,
+                working_sets,
+                reps,
+                rir,
+                units=spec.units,
+                now=now,
+                missed=missed,
             )
 
     def _lift_session(
@@ -320,6 +337,7 @@ class Command(BaseCommand):
         reps: int,
         rir: int,
         *,
+        units: Unit,
         now: datetime,
         missed: bool,
     ) -> None:
@@ -336,7 +354,7 @@ class Command(BaseCommand):
         )
         rows = []
         for order, (warmup_reps, share) in enumerate(WARMUPS, start=1):
-            warmup_load = max(Decimal("20"), floor_to(load * share, Decimal("2.5")))
+            warmup_load = max(bar_kg(units), floor_to(load * share, default_increment_kg(units)))
             rows.append(
                 LiftSet(
                     session=session,
@@ -344,7 +362,7 @@ class Command(BaseCommand):
                     is_warmup=True,
                     target_reps=warmup_reps,
                     target_load_kg=warmup_load,
-                    target_load_reason=f"warm-up: {share:.0%} of {load} kg",
+                    target_load_reason=f"warm-up: {share:.0%} of {format_load(load, units)}",
                     **self._done(warmup_reps, warmup_load, None, done, start),
                 )
             )
