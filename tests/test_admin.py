@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from io import StringIO
 
 import pytest
@@ -6,12 +6,15 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from athletes.models import Athlete
+from notifications.models import EmailPreferences, WeekNotice
 from tests.factories import login_request
 from tests.workouts.run_file_factory import fit_file
 from workouts.models import LiftSession
 from workouts.run_imports import UploadedRunFile, import_run_files
 
 pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 11, 23, 6, tzinfo=UTC)
 
 CHANGELISTS = [
     "admin:athletes_coach_changelist",
@@ -65,3 +68,25 @@ def test_run_files_are_listed_read_only(admin_client):
     assert response.status_code == 200
     assert [f.filename for f in response.context["cl"].result_list] == ["morning.fit"]
     assert admin_client.get(reverse("admin:workouts_runfile_add")).status_code == 403
+
+
+def test_email_preferences_and_what_each_athlete_was_told_are_in_the_admin(admin_client):
+    kate = Athlete.objects.get(user__username="kate")
+    EmailPreferences.objects.create(user=kate.user, daily=True, daily_time=time(6, 30))
+    WeekNotice.objects.create(
+        athlete=kate, week_start=date(2026, 11, 23), revision=1, snapshot={}, published_sent_at=NOW
+    )
+
+    response = admin_client.get(
+        reverse("admin:notifications_emailpreferences_changelist"), {"daily__exact": "1"}
+    )
+    assert [str(p.user) for p in response.context["cl"].result_list] == ["kate"]
+    notices = admin_client.get(reverse("admin:notifications_weeknotice_changelist"))
+    assert [str(n.athlete) for n in notices.context["cl"].result_list] == ["Kate Nguyen"]
+    # The sweep's record of what was told: read, never written by hand.
+    assert admin_client.get(reverse("admin:notifications_weeknotice_add")).status_code == 403
+    notice = WeekNotice.objects.first()
+    assert notice is not None
+    page = admin_client.get(reverse("admin:notifications_weeknotice_change", args=[notice.pk]))
+    assert page.status_code == 200
+    assert b'name="snapshot"' not in page.content
