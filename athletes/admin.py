@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from athletes.models import Athlete, Coach
+from plans.domain.units import format_load
 from plans.services import change_time_zone
 
 
@@ -24,7 +25,7 @@ class AthleteAdmin(admin.ModelAdmin):
         "time_zone",
         "training_window_start",
         "training_window_end",
-        "load_increment_kg",
+        "increment",
         "units",
         "is_active",
     ]
@@ -45,6 +46,11 @@ class AthleteAdmin(admin.ModelAdmin):
         if change and "time_zone" in form.changed_data:
             change_time_zone(athlete=obj, time_zone=obj.time_zone)
         super().save_model(request, obj, form, change)
+
+    @admin.display(description="load increment", ordering="load_increment_kg")
+    def increment(self, athlete: Athlete) -> str:
+        # In the athlete's unit ("5 lb"), not the stored kilograms (2.2679618500).
+        return format_load(athlete.load_increment_kg, athlete.units)
 
     @admin.action(description="Deactivate the selected athletes (they can no longer log in)")
     def deactivate(self, request: HttpRequest, queryset: QuerySet[Athlete]) -> None:

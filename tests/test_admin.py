@@ -39,6 +39,13 @@ def test_every_model_is_listed_in_the_admin_with_the_demo_data(admin_client, nam
     assert response.context["cl"].result_count > 0
 
 
+def test_the_athletes_list_shows_each_increment_in_the_athletes_unit(admin_client):
+    page = admin_client.get(reverse("admin:athletes_athlete_changelist")).content.decode()
+    assert "5 lb" in page  # Kate, in pounds
+    assert "2.5 kg" in page
+    assert "2.2679618500" not in page
+
+
 def test_admin_search_and_filters_work(admin_client):
     response = admin_client.get(
         reverse("admin:athletes_athlete_changelist"), {"q": "Okafor", "is_active__exact": "1"}
