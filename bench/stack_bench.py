@@ -10,7 +10,10 @@ request, and of the wall time (which on PostgreSQL includes the server's share o
 The ratios are those of bench/api_bench.py, inverted to costs: /healthz at half the bare
 view's requests/s or better means its cost at most 2x the bare view's.
 
-    .venv/bin/python bench/stack_bench.py [--requests 1000] [--rounds 7]
+    .venv/bin/python bench/stack_bench.py [--requests 1000] [--rounds 7] [--each-middleware]
+
+--each-middleware adds what each middleware costs /healthz: the app with that one layer taken
+out, turn about with the others, against the app with all of them.
 """
 
 import argparse
@@ -107,6 +110,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=1000, help="per address and round")
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument(
+        "--each-middleware", action="store_true", help="/healthz without each layer in turn"
+    )
     args = parser.parse_args(argv)
 
     settings.ROOT_URLCONF = __name__
@@ -124,6 +130,15 @@ def main(argv: list[str] | None = None) -> None:
             "healthz": (app, environ("/healthz")),
             "ping": (app, environ("/api/v1/ping/", token)),
         }
+        layers = settings.MIDDLEWARE if args.each_middleware else []
+        for layer in layers:
+            if layer.endswith("SessionMiddleware"):
+                continue  # authentication cannot run without it
+            with override_settings(MIDDLEWARE=[m for m in settings.MIDDLEWARE if m != layer]):
+                addresses[f"healthz without {layer.rsplit('.', 1)[-1]}"] = (
+                    WSGIHandler(),
+                    environ("/healthz"),
+                )
         for name, (handler, env) in addresses.items():
             status = call(handler, env)
             if not status.startswith("200"):
@@ -152,6 +167,13 @@ def main(argv: list[str] | None = None) -> None:
     print("| --- | ---: | ---: |")
     for name in addresses:
         print(f"| {name} | {median(cpu, name):,.0f} | {median(wall, name):,.0f} |")
+    if layers:
+        print("\n| middleware | what it costs /healthz: CPU us/request |")
+        print("| --- | ---: |")
+        for name in addresses:
+            if name.startswith("healthz without "):
+                saved = median(cpu, "healthz") - median(cpu, name)
+                print(f"| {name.removeprefix('healthz without ')} | {saved:,.0f} |")
     print("\n| cost ratio (goal: at most 2x, i.e. >= 0.5x the requests/s) | CPU | wall |")
     print("| --- | ---: | ---: |")
     for upper, lower in (("healthz", "bare"), ("ping", "healthz")):

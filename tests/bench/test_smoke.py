@@ -47,3 +47,28 @@ def test_every_benchmark_runs_in_a_smoke_run(tmp_path):
         assert "### The API through gunicorn, down to the bare stack" in text
         for ratio in ("| healthz / bare |", "| ping / healthz |", "| week / ping |"):
             assert ratio in text
+
+
+# The two scripts run_all does not run (they explain rather than hold a goal), tiny.
+@pytest.mark.parametrize(
+    ("script", "args", "expected"),
+    [
+        (
+            "bench/stack_bench.py",
+            ["--requests", "5", "--rounds", "1", "--each-middleware"],
+            ["| healthz / bare |", "| ping / healthz |", "| MessageMiddleware |"],
+        ),
+        (
+            "bench/export_bench.py",
+            ["--athletes", "3", "--weeks", "2", "--memory"],
+            ["csv: 48 rows", "json: 48 rows"],
+        ),
+    ],
+)
+def test_the_explaining_benchmarks_run(script, args, expected):
+    done = subprocess.run(
+        [sys.executable, script, *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    for text in expected:
+        assert text in done.stdout, done.stdout
