@@ -72,12 +72,16 @@ class ProfileTokenAuthentication(TokenAuthentication):
 @cache
 def token_query() -> str:
     """The token by its key, with its user's name and state and the ids of their profiles.
-    Tables and columns are the models' own names (`_meta`), so a rename cannot leave it behind."""
+    Tables and columns are the models' own names (`_meta`), so a rename cannot leave it behind.
+    The token's columns are named, not `*`: on PostgreSQL the query is a prepared statement
+    (config/settings.py), which a column added by a migration would leave answering another
+    shape than it was prepared for."""
     token, user = get_token_model(), get_user_model()
     t, u, c, a = (m._meta.db_table for m in (token, user, Coach, Athlete))
     user_id = _column(user, "id")
+    token_columns = ", ".join(f"{t}.{field.column}" for field in token._meta.concrete_fields)
     return (
-        f"SELECT {t}.*, {u}.{_column(user, user.USERNAME_FIELD)} AS user_name,"
+        f"SELECT {token_columns}, {u}.{_column(user, user.USERNAME_FIELD)} AS user_name,"
         f" {u}.{_column(user, 'is_active')} AS user_is_active,"
         f" {c}.{_column(Coach, 'id')} AS coach_pk, {c}.{_column(Coach, 'time_zone')} AS coach_tz,"
         f" {c}.{_column(Coach, 'units')} AS coach_units,"

@@ -128,3 +128,20 @@ def test_no_token_in_the_logs(world, caplog):
     assert with_token(token[:-1] + "z").get(PING).status_code == 401
     assert caplog.records, "the requests were logged"
     assert token[:15] not in caplog.text
+
+
+def test_on_postgresql_the_token_query_is_prepared_once_and_reused(world):
+    # Every API request runs the token query: PostgreSQL should plan it once per connection,
+    # not on every request (server-side binding, config/settings.py). psycopg prepares a query
+    # on the run after its fifth.
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    client = client_for(world.user("athlete"))
+    for _ in range(6):
+        assert client.get(PING).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert any("token_key" in statement for statement in prepared), prepared
