@@ -100,7 +100,8 @@ def visible_athletes(user: AnyUser) -> QuerySet[Athlete]:
         # A role is a signed-in user's, never AnonymousUser's.
         case "coach":
             assert not isinstance(user, AnonymousUser)
-            return athletes.filter(coach__user=user)
+            # By the coach's id (role_of has loaded the profile): no join to the coaches.
+            return athletes.filter(coach_id=user.coach.pk)
         case "athlete":
             assert not isinstance(user, AnonymousUser)
             return athletes.filter(user=user)
