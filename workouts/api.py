@@ -49,7 +49,7 @@ from workouts.serializers import (
     RunSessionSerializer,
     SetValuesSerializer,
 )
-from workouts.services import delete_logged_set, log_set, mark_done, update_logged_set
+from workouts.services import delete_logged_set, mark_done, update_logged_set
 
 
 class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
@@ -172,15 +172,7 @@ class LogSetView(APIView):
         the stored set; a replay with other values, or from another session, 409. `retargeted`
         lists the session's sets whose targets autoregulation changed (a deadlift's working
         sets not yet logged; none on a replay)."""
-        session = _session_for_logging(request, pk)
-        sent = LogSetSerializer(data=request.data)
-        sent.is_valid(raise_exception=True)
-        logged = log_set(
-            session=session,
-            client_id=sent.validated_data["client_id"],
-            values=sent.done_values(),
-            **sent.placement(),
-        )
+        logged = LogSetSerializer(data=request.data).log(_session_for_logging(request, pk))
         return Response(
             LoggedSetSerializer(logged.lift_set, context={"retargeted": logged.retargeted}).data,
             status=status.HTTP_201_CREATED if logged.created else status.HTTP_200_OK,

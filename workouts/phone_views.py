@@ -76,7 +76,6 @@ from workouts.serializers import (
 from workouts.services import (
     autoregulated,
     delete_logged_set,
-    log_set,
     mark_done,
     update_logged_set,
 )
@@ -343,14 +342,7 @@ def _retargeted(sets: Iterable[LiftSet], unit: Unit) -> dict[str, Any]:
 @_set_endpoint
 def log_set_view(request: Request, pk: int) -> Response:
     session = _athlete_session(request, pk)
-    sent = LogSetSerializer(data=request.data)
-    sent.is_valid(raise_exception=True)
-    logged = log_set(
-        session=session,
-        client_id=sent.validated_data["client_id"],
-        values=sent.done_values(),
-        **sent.placement(),
-    )
+    logged = LogSetSerializer(data=request.data).log(session)
     return _answer(
         request,
         {

@@ -33,7 +33,7 @@ from workouts.models import (
     LiftSet,
     RunSession,
 )
-from workouts.services import DoneValues
+from workouts.services import DoneValues, Logged, log_set
 
 # What a database key can hold (BigAutoField): a larger id is "no such set", not an overflow.
 MAX_ID = 2**63 - 1
@@ -192,14 +192,19 @@ class LogSetSerializer(SetValuesSerializer):
     order = serializers.IntegerField(min_value=1, max_value=MAX_SET_ORDER, required=False)
     is_warmup = serializers.BooleanField(default=False)
 
-    def placement(self) -> dict:
-        """Where the set goes, as workouts.services.log_set takes it."""
+    def log(self, session: LiftSession) -> Logged:
+        """What was sent, checked (a 400 naming the field, nothing written), logged into
+        `session` by workouts.services.log_set: the phone's endpoint and the API's both end here."""
+        self.is_valid(raise_exception=True)
         data = self.validated_data
-        return {
-            "set_id": data.get("set_id"),
-            "order": data.get("order"),
-            "is_warmup": data["is_warmup"],
-        }
+        return log_set(
+            session=session,
+            client_id=data["client_id"],
+            values=self.done_values(),
+            set_id=data.get("set_id"),
+            order=data.get("order"),
+            is_warmup=data["is_warmup"],
+        )
 
 
 def retargeted_data(sets: Iterable[LiftSet]) -> list[dict[str, Any]]:
