@@ -213,13 +213,6 @@ def calendar_athlete(token: str) -> Athlete:
         raise Http404("No such calendar.") from None
 
 
-def calendar_sessions[S: (RunSession, LiftSession)](
-    athlete: Athlete, model: type[S]
-) -> QuerySet[S]:
-    """What the athlete's calendar shows: like the athlete's own pages, published weeks only."""
-    return model.objects.filter(athlete=athlete, plan__status=PlanStatus.PUBLISHED)
-
-
 # Lists of a coach's apply batches and template applications (the API's lists): the coach's
 # own only, as get_batch_for and get_application_for find one.
 
