@@ -7,22 +7,27 @@ user to delete the expired ones: two queries on every request, and the role chec
 user are deleted when they log in for a new one (athletes.api.TokenView), and an expired token
 presented is refused and deleted by its primary key, once.
 
-The one query is written in SQL (`QuerySet.raw`, columns read by name) rather than built by the
-ORM: every API request pays for it, and building the four-table `select_related` cost more than
-the rest of the ping together (bench/api_bench.py, README "The API down to the bare stack"). It
-reads the token whole and, of the user and the profiles, what the access checks read: the
-user's name and whether they are active, the profile's id and unit (and a coach's time zone:
-what `me/` and the access checks read). The rest
-of a user or athlete row loads on first use, as a deferred field does."""
+The one query is written in SQL rather than built by the ORM: every API request pays for it,
+and building the four-table `select_related` cost more than the rest of the ping together
+(bench/api_bench.py, README "The API down to the bare stack"). It runs on a plain cursor and
+its row becomes models through `Model.from_db`, as the ORM's own rows do: `QuerySet.raw` cost
+the ping another 13 % (mapping columns to fields and converters for one row). It reads the token
+whole and, of the user and the profiles, what the access checks read: the user's name and
+whether they are active, the profile's id and unit (and a coach's time zone: what `me/` and the
+access checks read). The rest of a user or athlete row loads on first use, as a deferred field
+does."""
 
 import binascii
+from datetime import UTC, datetime
 from functools import cache
 from hmac import compare_digest
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Field, Model
+from django.contrib.auth.models import User
+from django.db import connections, router
+from django.db.models import DateTimeField, Field, Model
 from django.utils import timezone
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication
@@ -48,13 +53,11 @@ class ProfileTokenAuthentication(TokenAuthentication):
             digest = hash_token(text)
         except (UnicodeDecodeError, TypeError, binascii.Error):
             raise exceptions.AuthenticationFailed(INVALID) from None
-        candidates = get_token_model().objects.raw(
-            token_query(), [text[: CONSTANTS.TOKEN_KEY_LENGTH]]
-        )
-        for auth_token in candidates:  # one row, but for a key shared by chance
+        for auth_token, profile in tokens_by_key(text[: CONSTANTS.TOKEN_KEY_LENGTH]):
+            # One row, but for a key shared by chance.
             if not compare_digest(digest, auth_token.digest):
                 continue
-            auth_token.user = user_with_profile(auth_token)
+            auth_token.user = user_with_profile(auth_token, profile)
             if auth_token.expiry is not None and auth_token.expiry < timezone.now():
                 self.expire(auth_token)
                 raise exceptions.AuthenticationFailed(INVALID)
@@ -67,6 +70,35 @@ class ProfileTokenAuthentication(TokenAuthentication):
         username = auth_token.user.get_username()
         get_token_model().objects.filter(pk=auth_token.pk).delete()
         token_expired.send(sender=self.__class__, username=username, source="auth_token")
+
+
+def tokens_by_key(key: str) -> list[tuple[AuthToken, dict[str, Any]]]:
+    """The tokens with this key (token_query), each with its user's and profiles' columns."""
+    model = get_token_model()
+    db = router.db_for_read(model)
+    with connections[db].cursor() as cursor:
+        cursor.execute(token_query(), [key])
+        names = [column[0] for column in cursor.description]
+        rows = cursor.fetchall()
+    fields = model._meta.concrete_fields
+    attnames = [field.attname for field in fields]
+    found = []
+    for row in rows:
+        # The token's columns first (token_query), then its user's and profiles'.
+        mine, theirs = row[: len(fields)], row[len(fields) :]
+        values = [
+            _aware(value) if isinstance(field, DateTimeField) else value
+            for field, value in zip(fields, mine, strict=True)
+        ]
+        profile = dict(zip(names[len(fields) :], theirs, strict=True))
+        found.append((model.from_db(db, attnames, values), profile))
+    return found
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """A datetime column as the ORM would answer it: PostgreSQL answers it aware; SQLite naive,
+    in UTC (the ORM stores it so with USE_TZ, and no DATABASES TIME_ZONE is set here)."""
+    return value if value is None or timezone.is_aware(value) else value.replace(tzinfo=UTC)
 
 
 @cache
@@ -100,28 +132,29 @@ def _column(model: type[Model], name: str) -> str:
     return field.column
 
 
-def user_with_profile(row: Any) -> AbstractBaseUser:
-    """The token row's user, their coach or athlete profile attached as select_related would
-    attach it: present, or known to be absent, so that the role checks ask no more."""
-    db = row._state.db
+def user_with_profile(token: AuthToken, row: dict[str, Any]) -> User:
+    """The token's user, their coach or athlete profile attached as select_related would
+    attach it: present, or known to be absent, so that the role checks ask no more. `row`: the
+    user's and profiles' columns of token_query."""
+    db = token._state.db
     user_model = get_user_model()
     user = user_model.from_db(
         db,
         ["id", user_model.USERNAME_FIELD, "is_active"],
         # SQLite answers a boolean column as 0 or 1.
-        [row.user_id, row.user_name, bool(row.user_is_active)],
+        [token.user_id, row["user_name"], bool(row["user_is_active"])],
     )
-    if row.coach_pk is not None:
+    if row["coach_pk"] is not None:
         user.coach = Coach.from_db(
             db,
             ["id", "user_id", "time_zone", "units"],
-            [row.coach_pk, user.pk, row.coach_tz, row.coach_units],
+            [row["coach_pk"], user.pk, row["coach_tz"], row["coach_units"]],
         )
     else:
         _record_absent(Coach(user=user))
-    if row.athlete_pk is not None:
+    if row["athlete_pk"] is not None:
         user.athlete = Athlete.from_db(
-            db, ["id", "user_id", "units"], [row.athlete_pk, user.pk, row.athlete_units]
+            db, ["id", "user_id", "units"], [row["athlete_pk"], user.pk, row["athlete_units"]]
         )
     else:
         _record_absent(Athlete(user=user))

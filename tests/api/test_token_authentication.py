@@ -66,6 +66,24 @@ def test_an_expired_token_is_refused_and_deleted(world):
     assert not AuthToken.objects.filter(pk=instance.pk).exists()
 
 
+def test_a_token_about_to_expire_is_accepted(world):
+    instance, token = AuthToken.objects.create(world.athlete.user, timedelta(hours=1))
+    AuthToken.objects.filter(pk=instance.pk).update(expiry=timezone.now() + timedelta(seconds=30))
+    assert with_token(token).get(PING).status_code == 200
+
+
+def test_the_token_read_is_the_token_the_orm_reads(world):
+    # Read on a plain cursor and made a model by from_db: every field as the ORM answers it,
+    # datetimes aware (SQLite answers them naive).
+    instance, token = AuthToken.objects.create(world.athlete.user, timedelta(hours=1))
+    _, read = ProfileTokenAuthentication().authenticate_credentials(token.encode())
+    stored = AuthToken.objects.get(pk=instance.pk)
+    for field in AuthToken._meta.concrete_fields:
+        assert getattr(read, field.attname) == getattr(stored, field.attname), field.name
+    assert timezone.is_aware(read.created) and timezone.is_aware(read.expiry)
+    assert read.expiry == instance.expiry
+
+
 def test_a_token_without_expiry_is_accepted(world):
     _, token = AuthToken.objects.create(world.athlete.user, None)
     assert with_token(token).get(PING).status_code == 200
