@@ -38,7 +38,7 @@ from plans.domain.compliance import mark
 from plans.domain.horizon import holds_until
 from plans.domain.rules import evaluate_week as evaluate_athlete_week
 from plans.domain.weeks import FIRST_MONDAY, LAST_MONDAY, Week
-from plans.models import PlanStatus
+from plans.models import PlanStatus, WeeklyPlan
 from plans.selectors import Detail
 from plans.verdicts import RULES_VERSION
 from web.api import Pagination, forbid
@@ -222,9 +222,10 @@ def week_data(
     }
 
 
-# The answer is cached keyed on all it depends on but the clock (the athlete's revision, the
-# plan, the code that makes it); the clock is handled by holding an answer only until the
-# first instant it may change (plans.domain.horizon), which the ETag names too.
+# The answer is cached keyed on all it depends on but the clock (the athlete's revision, which
+# the week's plan moves too, and the code that makes it); the clock is handled by holding an
+# answer only until the first instant it may change (plans.domain.horizon), which the ETag
+# names too.
 ANSWER_VERSION = hashlib.sha256((RULES_VERSION + Path(__file__).read_text()).encode()).hexdigest()[
     :16
 ]
@@ -238,14 +239,11 @@ class WeekAnswer:
 
 
 def _answer_key(head: selectors.WeekHead, monday: date) -> str:
-    plan = head.plan
-    plan_state = plan and (plan.pk, plan.status, plan.published_at, plan.coach_note)
     parts = (
         ANSWER_VERSION,
         head.athlete.pk,
         monday,
         head.revision,
-        plan_state,
         timezone.get_current_timezone_name(),
     )
     return f"week-answer:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
@@ -259,31 +257,34 @@ def _etag(key: str, until: datetime, now: datetime) -> str:
 
 def show_week(request: Request, pk: int, monday: date) -> WeekAnswer:
     """The week of an athlete in the caller's scope as the engine judges it now, or 404: from
-    the cache while the athlete's revision, the plan and the clock's horizon allow (three
-    queries: the athlete with their revision, the plan; none more), else read (Detail.FULL)
-    and judged."""
-    head = selectors.read_head(visible_athletes(request.user), pk, monday)
+    the cache while the athlete's revision and the clock's horizon allow (the athlete with
+    their revision: one query, none more), else read (Detail.FULL) and judged. The cached
+    answer keeps the week's plan beside it, as of the same revision, for the access check."""
+    head = selectors.read_head(visible_athletes(request.user), pk)
     if head is None:
         raise Http404("No such athlete.")
-    if not may_see_week(request.user, head.plan):
-        raise Http404("This week is not published yet.")
     now = services.clock()
     key = _answer_key(head, monday)
     cached = cache.get(key)
     if cached is not None:
-        data, since, until = cached
+        data, plan, since, until = cached
         if since <= now < until:
+            _check_may_see(request, plan)
             return WeekAnswer(data, _etag(key, until, now))
-    loaded = selectors.read_weeks(
-        [head.athlete], monday, detail=Detail.FULL, plans={pk: head.plan}
-    )[pk]
+    loaded = selectors.read_week(head.athlete, monday, detail=Detail.FULL)
+    _check_may_see(request, loaded.plan)
     data = week_data(loaded, evaluate_athlete_week(loaded.week, now=now), now=now)
     until = holds_until(loaded.week, now)
     # Without a revision (never expected: a trigger counts every new athlete) nothing says
     # when the sessions change: not cached.
     if head.revision is not None and until > now:
-        cache.set(key, (data, now, until), ANSWER_SECONDS)
+        cache.set(key, (data, loaded.plan, now, until), ANSWER_SECONDS)
     return WeekAnswer(data, _etag(key, until, now))
+
+
+def _check_may_see(request: Request, plan: WeeklyPlan | None) -> None:
+    if not may_see_week(request.user, plan):
+        raise Http404("This week is not published yet.")
 
 
 def _not_modified(request: Request, etag: str) -> bool:

@@ -81,9 +81,10 @@ class WeeklyPlan(models.Model):
 
 
 class AthleteRevision(models.Model):
-    """A counter the database moves on every change to an athlete's sessions, sets or settings:
-    triggers keep it (migration 0002), the app only reads it, so no write path, bulk or raw,
-    can forget. A week's stored verdict is good while its revision is the athlete's."""
+    """A counter the database moves on every change to an athlete's sessions, sets, weekly plans
+    or settings: triggers keep it (migrations 0003 and 0005), the app only reads it, so no
+    write path, bulk or raw, can forget. A week's stored verdict, and the week API's cached
+    answer, are good while their revision is the athlete's."""
 
     athlete = models.OneToOneField(
         "athletes.Athlete", on_delete=models.CASCADE, primary_key=True, related_name="revision"

@@ -2,7 +2,8 @@
 pure domain's dataclasses.
 
     read_weeks(athletes, monday, detail=...)   a roster's week, four queries whatever its size
-    read_week(scope, pk, monday, detail=...)    one athlete's, among those a user may see
+    read_week(athlete, monday, detail=...)      one athlete's
+    read_head(scope, pk)                        an athlete the user may see, with their revision
     read_span(athlete, first, last)             the sessions of several weeks (progress page)
     current_e1rms(athletes, now)                this week's e1RM of each (the athletes API)
     recent_compliance(scope, now)               each athlete's 7- and 28-day compliance
@@ -24,7 +25,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.cache import cache
-from django.db.models import BooleanField, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet, Value
 
 from athletes.models import Athlete, Coach
 from plans.domain import compliance
@@ -303,11 +304,10 @@ def read_weeks(
     monday: date,
     *,
     detail: Detail,
-    plans: dict[int, WeeklyPlan | None] | None = None,
 ) -> dict[int, LoadedWeek]:
     """The week starting `monday` (local, per athlete) of each athlete, by athlete id: the
     plans, the runs, the lifts and their sets, four queries whatever the number of athletes
-    (two for Detail.E1RM; three when the caller read the `plans` already)."""
+    (two for Detail.E1RM)."""
     if monday.weekday() != 0:
         raise ServiceError(f"A week starts on a Monday; {monday} is not one.")
     if not athletes:
@@ -319,7 +319,8 @@ def read_weeks(
             reach[item.time_zone] = _Reach.of(monday, item.time_zone)
     reach_of = {pk: reach[item.time_zone] for pk, item in settings.items()}
 
-    if plans is None and detail is not Detail.E1RM:
+    plans: dict[int, WeeklyPlan] = {}
+    if detail is not Detail.E1RM:
         found = WeeklyPlan.objects.filter(athlete_id__in=list(settings), week_start=monday)
         plans = {plan.athlete_id: plan for plan in found}
     run_ranges = {pk: r.runs(detail) for pk, r in reach_of.items()}
@@ -346,7 +347,7 @@ def read_weeks(
         loaded[athlete.pk] = LoadedWeek(
             athlete=athlete,
             monday=monday,
-            plan=(plans or {}).get(athlete.pk),
+            plan=plans.get(athlete.pk),
             e1rm=e1rm,
             week=domain.AthleteWeek(
                 athlete=settings[athlete.pk],
@@ -366,49 +367,31 @@ def read_week(athlete: Athlete, monday: date, *, detail: Detail = Detail.FULL) -
 
 @dataclass(frozen=True)
 class WeekHead:
-    """What decides a week's answer apart from its sessions and the clock: the athlete (with
-    the revision the database moves on every change to their sessions, sets and settings)
-    and the week's plan. Read before the sessions, so a change that lands in between leaves a
-    cached answer stale, never wrong."""
+    """What decides a week's answer apart from its sessions, its plan and the clock: the athlete,
+    with the revision the database moves on every change to their sessions, sets, plans and
+    settings (plans/migrations/0003, 0005). Read before the week, so a change that lands in
+    between leaves a cached answer stale, never wrong."""
 
     athlete: Athlete
     revision: int | None
-    plan: WeeklyPlan | None
 
 
-def read_head(scope: QuerySet[Athlete], pk: int, monday: date) -> WeekHead | None:
-    """The athlete `pk` among `scope` (the caller's, from athletes.access) with their revision
-    and the week's plan, in one query; None when the athlete is not in the scope."""
+def read_head(scope: QuerySet[Athlete], pk: int) -> WeekHead | None:
+    """The athlete `pk` among `scope` (the caller's, from athletes.access) with their revision,
+    in one query; None when the athlete is not in the scope."""
     found = (
         # The scope's select_related (the athletes' users) is for lists; the head reads only the
         # athlete's own row, and the week's answer names no user.
         scope.select_related(None)
         .filter(pk=pk)
-        .annotate(
-            week_plan=FilteredRelation("plans", condition=Q(plans__week_start=monday)),
-            week_revision=F("revision__revision"),
-            week_plan_id=F("week_plan__id"),
-            week_plan_status=F("week_plan__status"),
-            week_plan_published_at=F("week_plan__published_at"),
-            week_plan_note=F("week_plan__coach_note"),
-        )
+        .annotate(week_revision=F("revision__revision"))
         # At most one row (the primary key): no ORDER BY, which `first()` would add and build.
         .order_by()
     )
     athlete = next(iter(found), None)
     if athlete is None:
         return None
-    plan = None
-    if athlete.week_plan_id is not None:
-        plan = WeeklyPlan(
-            id=athlete.week_plan_id,
-            athlete=athlete,
-            week_start=monday,
-            status=athlete.week_plan_status,
-            published_at=athlete.week_plan_published_at,
-            coach_note=athlete.week_plan_note,
-        )
-    return WeekHead(athlete, athlete.week_revision, plan)
+    return WeekHead(athlete, athlete.week_revision)
 
 
 def read_span(athlete: Athlete, first: date, last: date) -> list[LoadedWeek]:
@@ -623,8 +606,8 @@ def cached_recent_compliance(
     reads both with its roster), from the cache where an answer computed at the same revision
     still holds at `now` (before its holds_until: the clock's horizon), else computed (one
     query for all the others) and cached. An athlete's revision moves on every change to their
-    sessions, sets or settings (plans/migrations/0003), so a cached answer is never stale by a
-    change; the horizon keeps it from going stale by the clock."""
+    sessions, sets, plans or settings (plans/migrations/0003, 0005), so a cached answer is
+    never stale by a change; the horizon keeps it from going stale by the clock."""
     keys = {
         pk: _compliance_key(pk, zone, revision)
         for pk, (zone, revision) in athletes.items()

@@ -2,8 +2,9 @@
 database (WeekVerdict) and recomputed only where something changed, so a coach's roster
 costs a few small reads rather than judging every week on every visit.
 
-An athlete's revision (AthleteRevision) moves on every change to their sessions, sets or
-settings: database triggers keep it (plans/migrations/0003), so no write path can forget.
+An athlete's revision (AthleteRevision) moves on every change to their sessions, sets, plans
+or settings: database triggers keep it (plans/migrations/0003, 0005), so no write path can
+forget.
 RULES_VERSION is a hash of the code that decides a verdict (RULES_SOURCES: the pure domain,
 the read model that decides what the rules are given, and this module), so a deploy that
 changes any of it recomputes every verdict it meets. A stored verdict is used while both are

@@ -1,5 +1,5 @@
 """The week API's ETag: the same answer has the same tag, asked twice or by another worker;
-If-None-Match with it answers 304 with no body, reading only the athlete and the plan; a
+If-None-Match with it answers 304 with no body, reading only the athlete and their revision; a
 logged set, a published plan, a new time zone or the clock making a session missed each give
 a new tag (and the new answer)."""
 
@@ -55,7 +55,7 @@ def test_if_none_match_answers_304_without_reading_the_week(
     client = client_for(world.user(caller))
     etag = get(client, world)["ETag"]
     # The token with the caller's profile (1), as for /ping/; the athlete with their revision
-    # and the week's plan (1). No session is read, nothing is judged.
+    # (1), which the week's plan moves too. No plan or session is read, nothing is judged.
     with django_assert_num_queries(2):
         response = get(client, world, etag)
     assert response.status_code == 304
@@ -102,6 +102,17 @@ def test_publishing_the_plan_changes_the_etag(world):
     after = get(client, world, before["ETag"], week=week)
     assert after.status_code == 200 and after["ETag"] != before["ETag"]
     assert after.json()["plan"]["status"] == "published"
+
+
+def test_a_draft_the_coach_was_answered_from_the_cache_is_still_404_for_the_athlete(world):
+    # The cached answer keeps its plan: the athlete's access is checked against it.
+    week = "2026-W50"
+    RunSessionFactory(athlete=world.athlete, start=NOW + timedelta(days=7))
+    assert get(client_for(world.coach.user), world, week=week).status_code == 200
+    athlete = client_for(world.athlete.user)
+    assert get(athlete, world, week=week).status_code == 404
+    publish(world.athlete, MONDAY + timedelta(weeks=1))
+    assert get(athlete, world, week=week).json()["plan"]["status"] == "published"
 
 
 def test_the_coachs_note_changes_the_etag(world):

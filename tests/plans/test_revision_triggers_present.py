@@ -1,4 +1,4 @@
-"""The revision triggers (plans migration 0003) are all there after every migration: SQLite
+"""The revision triggers (plans migrations 0003 and 0005) are all there after every migration: SQLite
 rebuilds a table to add a NOT NULL column and drops its triggers with the old one, so a
 migration that forgets to make them again would leave the dashboard's stored verdicts stale
 without a sound."""
@@ -15,6 +15,7 @@ SQLITE = {
         "runsession": ("insert", "update", "delete"),
         "liftsession": ("insert", "update", "delete"),
         "liftset": ("insert", "update", "delete"),
+        "weeklyplan": ("insert", "update", "delete"),
     }.items()
     for event in events
 }
@@ -24,6 +25,7 @@ POSTGRESQL = {
     "plans_revision_runsession",
     "plans_revision_liftsession",
     "plans_revision_liftset",
+    "plans_revision_weeklyplan",
 }
 
 

@@ -20,7 +20,7 @@ from plans.domain.rules import (
     DEADLIFT_TO_FAILURE,
     DEADLIFT_TOO_CLOSE_TO_INTERVALS,
 )
-from plans.models import AthleteRevision, WeekVerdict
+from plans.models import AthleteRevision, PlanStatus, WeeklyPlan, WeekVerdict
 from tests.factories import (
     AthleteFactory,
     CoachFactory,
@@ -103,6 +103,17 @@ WRITES = {
     ),
     "athlete deactivated": lambda a, lift: a.deactivate(),
     "athlete moved to another coach": lambda a, lift: _save(a, coach=CoachFactory()),
+    # The week API's answer shows the plan (plans/migrations/0005).
+    "plan published": lambda a, lift: _save(
+        lift.plan, status=PlanStatus.PUBLISHED, published_at=lift.start
+    ),
+    "plan note written": lambda a, lift: WeeklyPlan.objects.filter(pk=lift.plan.pk).update(
+        coach_note="Easy on the Friday."
+    ),
+    "next week's plan created": lambda a, lift: WeeklyPlan.objects.create(
+        athlete=a, week_start=WEEK + timedelta(weeks=1)
+    ),
+    "plan deleted": lambda a, lift: WeeklyPlan.objects.filter(pk=lift.plan.pk).delete(),
     "raw SQL": lambda a, lift: _raw(
         "UPDATE workouts_liftset SET target_reps = 12 WHERE session_id = %s", lift.pk
     ),
