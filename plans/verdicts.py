@@ -63,6 +63,9 @@ class Verdict(TypedDict):
     # [green, yellow, red]: the compliance of the week's sessions that no clock changes (done,
     # skipped, a lift with a set logged); an open one adds red once missed (open_ends).
     marks: list[int]
+    # The week's plan's status ("draft", "published"), None without a plan: the plan moves the
+    # revision too (plans/migrations/0005), so the roster query need not join the plans.
+    plan: str | None
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class AthleteVerdict:
 def judged(report: services.WeekReport) -> Verdict:
     week = report.loaded.week
     tally = report.loaded.tally
+    plan = report.loaded.plan
     return Verdict(
         hard_days=[weekday_short(day) for day in sorted(week.hard_days)],
         deadlifts=[
@@ -89,6 +93,7 @@ def judged(report: services.WeekReport) -> Verdict:
         open_ends=[end.astimezone(UTC).isoformat() for end in tally.open_ends],
         flags=[[v.code, str(v.severity)] for v in report.violations],
         marks=list(_settled_marks(week)),
+        plan=plan.status if plan is not None else None,
     )
 
 
@@ -108,7 +113,7 @@ def roster_verdicts(
 ) -> list[AthleteVerdict]:
     """The verdict on `week` of every active athlete of the coach (or only `athlete_id`'s), in
     name order: one query when every stored verdict holds (the athletes with their revisions,
-    stored verdicts and plans for the week); judging the others adds seven."""
+    stored verdicts for the week); judging the others adds seven."""
     rows = _roster_with_verdicts(coach, week, athlete_id)
     current = {
         row["pk"]: row["stored_verdict"]
@@ -127,12 +132,16 @@ def roster_verdicts(
             name=Athlete.display_name(row["first_name"], row["last_name"], row["username"]),
             username=row["username"],
             time_zone=row["time_zone"],
-            plan_status=PlanStatus(row["plan_status"]).label if row["plan_status"] else "No plan",
+            plan_status=_plan_label(current[row["pk"]]["plan"]),
             verdict=current[row["pk"]],
             revision=row["current_revision"],
         )
         for row in rows
     ]
+
+
+def _plan_label(status: str | None) -> str:
+    return PlanStatus(status).label if status else "No plan"
 
 
 def roster_verdicts_over(
@@ -147,15 +156,13 @@ def _roster_with_verdicts(
     coach: Coach, week: date, athlete_id: int | None = None
 ) -> list[Mapping[str, Any]]:
     """The coach's active athletes (or only `athlete_id`) in name order, each with their
-    revision, and their plan's status and stored verdict for the week (None where there is
-    none): one query."""
+    revision and their stored verdict for the week (None where there is none): one query."""
     athletes = Athlete.objects.filter(coach=coach, is_active=True)
     if athlete_id is not None:
         athletes = athletes.filter(pk=athlete_id)
     return list(
         athletes.annotate(
             stored=FilteredRelation("verdicts", condition=Q(verdicts__week_start=week)),
-            planned=FilteredRelation("plans", condition=Q(plans__week_start=week)),
         )
         .order_by("user__last_name", "user__first_name", "user__username", "pk")
         .values(
@@ -164,7 +171,6 @@ def _roster_with_verdicts(
             first_name=F("user__first_name"),
             last_name=F("user__last_name"),
             username=F("user__username"),
-            plan_status=F("planned__status"),
             current_revision=F("revision__revision"),
             stored_revision=F("stored__revision"),
             stored_rules_version=F("stored__rules_version"),
