@@ -80,8 +80,8 @@ def test_the_token_read_is_the_token_the_orm_reads(world):
     stored = AuthToken.objects.get(pk=instance.pk)
     for field in AuthToken._meta.concrete_fields:
         assert getattr(read, field.attname) == getattr(stored, field.attname), field.name
+    assert read.expiry is not None and read.expiry == instance.expiry
     assert timezone.is_aware(read.created) and timezone.is_aware(read.expiry)
-    assert read.expiry == instance.expiry
 
 
 def test_a_token_without_expiry_is_accepted(world):

@@ -1,7 +1,7 @@
-"""The revision triggers (plans migrations 0003 and 0005) are all there after every migration: SQLite
-rebuilds a table to add a NOT NULL column and drops its triggers with the old one, so a
-migration that forgets to make them again would leave the dashboard's stored verdicts stale
-without a sound."""
+"""The revision triggers (plans migrations 0003 and 0005) are all there after every
+migration: SQLite rebuilds a table to add a NOT NULL column and drops its triggers with the old
+one, so a migration that forgets to make them again would leave the dashboard's stored verdicts
+and the week API's cached answers stale without a sound."""
 
 import pytest
 from django.db import connection
