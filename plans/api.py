@@ -259,7 +259,8 @@ def show_week(request: Request, pk: int, monday: date) -> WeekAnswer:
     """The week of an athlete in the caller's scope as the engine judges it now, or 404: from
     the cache while the athlete's revision and the clock's horizon allow (the athlete with
     their revision: one query, none more), else read (Detail.FULL) and judged. The cached
-    answer keeps the week's plan beside it, as of the same revision, for the access check."""
+    answer keeps the status of the week's plan beside it (as of the same revision: the plan
+    moves it) for the access check; plain values, no pickled model."""
     head = selectors.read_head(visible_athletes(request.user), pk)
     if head is None:
         raise Http404("No such athlete.")
@@ -267,8 +268,11 @@ def show_week(request: Request, pk: int, monday: date) -> WeekAnswer:
     key = _answer_key(head, monday)
     cached = cache.get(key)
     if cached is not None:
-        data, plan, since, until = cached
+        data, status, since, until = cached
         if since <= now < until:
+            plan = None
+            if status is not None:
+                plan = WeeklyPlan(athlete=head.athlete, week_start=monday, status=status)
             _check_may_see(request, plan)
             return WeekAnswer(data, _etag(key, until, now))
     loaded = selectors.read_week(head.athlete, monday, detail=Detail.FULL)
@@ -278,7 +282,8 @@ def show_week(request: Request, pk: int, monday: date) -> WeekAnswer:
     # Without a revision (never expected: a trigger counts every new athlete) nothing says
     # when the sessions change: not cached.
     if head.revision is not None and until > now:
-        cache.set(key, (data, loaded.plan, now, until), ANSWER_SECONDS)
+        status = loaded.plan.status if loaded.plan is not None else None
+        cache.set(key, (data, status, now, until), ANSWER_SECONDS)
     return WeekAnswer(data, _etag(key, until, now))
 
 
