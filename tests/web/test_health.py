@@ -36,6 +36,8 @@ def test_healthz_answers_200_when_the_database_answers(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+    # This moment's answer: no cache between the balancer and us may keep it.
+    assert response["Cache-Control"] == "no-store"
 
 
 @needs_server
@@ -46,6 +48,7 @@ def test_healthz_answers_503_when_the_database_does_not(client):
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"
     assert response["Retry-After"]
+    assert response["Cache-Control"] == "no-store"
 
 
 def terminate_our_backend() -> None:
