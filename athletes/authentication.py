@@ -76,9 +76,9 @@ def tokens_by_key(key: str) -> list[tuple[AuthToken, dict[str, Any]]]:
     """The tokens with this key (token_query), each with its user's and profiles' columns."""
     model = get_token_model()
     db = router.db_for_read(model)
+    sql, names = token_query()
     with connections[db].cursor() as cursor:
-        cursor.execute(token_query(), [key])
-        names = [column[0] for column in cursor.description]
+        cursor.execute(sql, [key])
         rows = cursor.fetchall()
     fields = model._meta.concrete_fields
     attnames = [field.attname for field in fields]
@@ -90,7 +90,7 @@ def tokens_by_key(key: str) -> list[tuple[AuthToken, dict[str, Any]]]:
             _aware(value) if isinstance(field, DateTimeField) else value
             for field, value in zip(fields, mine, strict=True)
         ]
-        profile = dict(zip(names[len(fields) :], theirs, strict=True))
+        profile = dict(zip(names, theirs, strict=True))
         found.append((model.from_db(db, attnames, values), profile))
     return found
 
@@ -102,28 +102,35 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 @cache
-def token_query() -> str:
-    """The token by its key, with its user's name and state and the ids of their profiles.
-    Tables and columns are the models' own names (`_meta`), so a rename cannot leave it behind.
-    The token's columns are named, not `*`: on PostgreSQL the query is a prepared statement
-    (config/settings.py), which a column added by a migration would leave answering another
-    shape than it was prepared for."""
+def token_query() -> tuple[str, tuple[str, ...]]:
+    """The token by its key, with its user's name and state and the ids of their profiles; and
+    the names its columns after the token's go by (the cursor's description would build them
+    again on every request). Tables and columns are the models' own names (`_meta`), so a
+    rename cannot leave it behind. The token's columns are named, not `*`: on PostgreSQL the
+    query is a prepared statement (config/settings.py), which a column added by a migration
+    would leave answering another shape than it was prepared for."""
     token, user = get_token_model(), get_user_model()
     t, u, c, a = (m._meta.db_table for m in (token, user, Coach, Athlete))
     user_id = _column(user, "id")
-    token_columns = ", ".join(f"{t}.{field.column}" for field in token._meta.concrete_fields)
-    return (
-        f"SELECT {token_columns}, {u}.{_column(user, user.USERNAME_FIELD)} AS user_name,"
-        f" {u}.{_column(user, 'is_active')} AS user_is_active,"
-        f" {c}.{_column(Coach, 'id')} AS coach_pk, {c}.{_column(Coach, 'time_zone')} AS coach_tz,"
-        f" {c}.{_column(Coach, 'units')} AS coach_units,"
-        f" {a}.{_column(Athlete, 'id')} AS athlete_pk,"
-        f" {a}.{_column(Athlete, 'units')} AS athlete_units"
+    theirs = {
+        "user_name": f"{u}.{_column(user, user.USERNAME_FIELD)}",
+        "user_is_active": f"{u}.{_column(user, 'is_active')}",
+        "coach_pk": f"{c}.{_column(Coach, 'id')}",
+        "coach_tz": f"{c}.{_column(Coach, 'time_zone')}",
+        "coach_units": f"{c}.{_column(Coach, 'units')}",
+        "athlete_pk": f"{a}.{_column(Athlete, 'id')}",
+        "athlete_units": f"{a}.{_column(Athlete, 'units')}",
+    }
+    columns = [f"{t}.{field.column}" for field in token._meta.concrete_fields]
+    columns += [f"{column} AS {name}" for name, column in theirs.items()]
+    sql = (
+        f"SELECT {', '.join(columns)}"
         f" FROM {t} JOIN {u} ON {u}.{user_id} = {t}.{_column(token, 'user')}"
         f" LEFT JOIN {c} ON {c}.{_column(Coach, 'user')} = {u}.{user_id}"
         f" LEFT JOIN {a} ON {a}.{_column(Athlete, 'user')} = {u}.{user_id}"
         f" WHERE {t}.{_column(token, 'token_key')} = %s"
     )
+    return sql, tuple(theirs)
 
 
 def _column(model: type[Model], name: str) -> str:
