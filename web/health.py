@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from athletes.transactions import sqlstate
 from web.log_filters import mask
@@ -17,9 +17,10 @@ RETRY_AFTER_SECONDS = "5"
 db_log = logging.getLogger("ironstride.db")
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database answers, 503 when it does not.
+    """200 when the database answers, 503 when it does not; to GET, and to HEAD, which some
+    balancers' checks send (HAProxy's `option httpchk HEAD ...`, say).
 
     With CONN_HEALTH_CHECKS (PostgreSQL here) Django checks a reused connection with a query
     before the request's first cursor, and opens a new one when it is gone: taking the cursor

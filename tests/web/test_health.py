@@ -40,6 +40,15 @@ def test_healthz_answers_200_when_the_database_answers(client):
     assert response["Cache-Control"] == "no-store"
 
 
+@pytest.mark.django_db
+def test_healthz_answers_a_balancers_head_and_refuses_a_post(client):
+    response = client.head(reverse("healthz"))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    assert response.content == b""
+    assert client.post(reverse("healthz")).status_code == 405
+
+
 @needs_server
 @pytest.mark.django_db(transaction=True)
 def test_healthz_answers_503_when_the_database_does_not(client):
