@@ -23,6 +23,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,11 @@ from django.test import override_settings  # noqa: E402
 from django.urls import include, path  # noqa: E402
 from knox.models import AuthToken  # noqa: E402
 
+from athletes.models import Athlete  # noqa: E402
 from bench import common  # noqa: E402
+from plans.domain.weeks import Week  # noqa: E402
+
+WEEKS = 12
 
 
 def bare(request: HttpRequest) -> JsonResponse:
@@ -121,7 +126,10 @@ def main(argv: list[str] | None = None) -> None:
         no_middleware = WSGIHandler()
     with common.throwaway_database():
         vendor = common.vendor_name()
-        coach = common.make_roster("stack", 1, 1, lifts=False)
+        # As bench/api_bench.py reads it: the second athlete's week before the last two.
+        coach = common.make_roster("stack", 2, WEEKS)
+        athlete = Athlete.objects.filter(coach=coach).order_by("pk")[1]
+        week = Week(common.FIRST_MONDAY + timedelta(weeks=WEEKS - 2)).name
         _, token = AuthToken.objects.create(coach.user)
         connection.close()
         addresses = {
@@ -129,6 +137,7 @@ def main(argv: list[str] | None = None) -> None:
             "healthz, no middleware": (no_middleware, environ("/healthz")),
             "healthz": (app, environ("/healthz")),
             "ping": (app, environ("/api/v1/ping/", token)),
+            "week": (app, environ(f"/api/v1/athletes/{athlete.pk}/weeks/{week}/", token)),
         }
         layers = settings.MIDDLEWARE if args.each_middleware else []
         for layer in layers:
@@ -176,7 +185,7 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"| {name.removeprefix('healthz without ')} | {saved:,.0f} |")
     print("\n| cost ratio (goal: at most 2x, i.e. >= 0.5x the requests/s) | CPU | wall |")
     print("| --- | ---: | ---: |")
-    for upper, lower in (("healthz", "bare"), ("ping", "healthz")):
+    for upper, lower in (("healthz", "bare"), ("ping", "healthz"), ("week", "ping")):
         print(
             f"| {upper} / {lower} | {median(cpu, upper) / median(cpu, lower):.2f}x "
             f"| {median(wall, upper) / median(wall, lower):.2f}x |"
