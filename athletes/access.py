@@ -92,20 +92,30 @@ def role_of(user: AnyUser) -> str | None:
     return None
 
 
-def visible_athletes(user: AnyUser) -> QuerySet[Athlete]:
-    """Every athlete the user may see: a coach their whole roster (inactive ones too, so their
-    history stays reachable), an athlete only themselves, anyone else nobody."""
-    athletes = Athlete.objects.select_related("user")
+def athlete_scope(user: AnyUser) -> dict[str, int] | None:
+    """Who sees which athlete, the one rule, as the athlete fields that must match: a coach
+    their whole roster (inactive athletes too, so their history stays reachable), an athlete
+    only themselves, anyone else nobody (None). Data rather than a query, so that the week API's
+    head (plans.selectors.read_head) applies the same rule in its one SQL query as
+    visible_athletes does through the ORM."""
     match role_of(user):
         # A role is a signed-in user's, never AnonymousUser's.
         case "coach":
             assert not isinstance(user, AnonymousUser)
             # By the coach's id (role_of has loaded the profile): no join to the coaches.
-            return athletes.filter(coach_id=user.coach.pk)
+            return {"coach_id": user.coach.pk}
         case "athlete":
             assert not isinstance(user, AnonymousUser)
-            return athletes.filter(user=user)
-    return athletes.none()
+            return {"user_id": user.pk}
+    return None
+
+
+def visible_athletes(user: AnyUser) -> QuerySet[Athlete]:
+    """Every athlete the user may see (athlete_scope), with their users."""
+    scope = athlete_scope(user)
+    if scope is None:
+        return Athlete.objects.none()
+    return Athlete.objects.select_related("user").filter(**scope)
 
 
 def get_visible_athlete(user: AnyUser, pk: int) -> Athlete:

@@ -24,11 +24,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from athletes.access import (
+    athlete_scope,
     coach_for,
     get_visible_athlete,
     may_plan_for,
     may_see_week,
-    visible_athletes,
 )
 from athletes.models import Athlete
 from plans import selectors, services
@@ -261,7 +261,7 @@ def show_week(request: Request, pk: int, monday: date) -> WeekAnswer:
     their revision: one query, none more), else read (Detail.FULL) and judged. The cached
     answer keeps the status of the week's plan beside it (as of the same revision: the plan
     moves it) for the access check; plain values, no pickled model."""
-    head = selectors.read_head(visible_athletes(request.user), pk)
+    head = selectors.read_head(athlete_scope(request.user), pk)
     if head is None:
         raise Http404("No such athlete.")
     now = services.clock()

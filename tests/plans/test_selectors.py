@@ -170,10 +170,33 @@ def test_the_mapper_gives_the_domain_what_the_rows_hold(athlete):
 def test_the_head_is_one_query_and_scoped(athlete, django_assert_num_queries):
     busy(athlete)
     with django_assert_num_queries(1):
-        head = read_head(Athlete.objects.all(), athlete.pk)
+        head = read_head({"coach_id": athlete.coach_id}, athlete.pk)
     assert head is not None and head.athlete == athlete
     assert head.revision == AthleteRevision.objects.get(athlete=athlete).revision
-    assert read_head(Athlete.objects.none(), athlete.pk) is None
+    assert read_head({"coach_id": athlete.coach_id + 1}, athlete.pk) is None
+    assert read_head({"user_id": athlete.user_id}, athlete.pk) is not None
+    assert read_head(None, athlete.pk) is None
+    assert read_head({"coach_id": athlete.coach_id}, athlete.pk + 1) is None
+
+
+def test_the_head_reads_the_athlete_whole_as_the_orm_does(athlete):
+    """Every field, with the ORM's converters (a decimal on SQLite, an aware datetime): a miss
+    reads and judges the week from this athlete, with no query for a deferred field."""
+    athlete.load_increment_kg = Decimal("1.25")
+    athlete.save()
+    head = read_head({}, athlete.pk)
+    assert head is not None
+    expected = Athlete.objects.get(pk=athlete.pk)
+    assert head.athlete.get_deferred_fields() == set()
+    for field in Athlete._meta.concrete_fields:
+        mine, theirs = getattr(head.athlete, field.attname), getattr(expected, field.attname)
+        assert (type(mine), mine) == (type(theirs), theirs), field.name
+
+
+def test_an_athlete_without_a_revision_row_has_no_revision(athlete):
+    AthleteRevision.objects.filter(athlete=athlete).delete()
+    head = read_head({}, athlete.pk)
+    assert head is not None and head.revision is None
 
 
 def test_a_span_of_weeks_for_the_progress_page(athlete, django_assert_num_queries):
