@@ -27,7 +27,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import User
 from django.db import connections, router
-from django.db.models import DateTimeField, Field, Model
+from django.db.models import DateTimeField
 from django.utils import timezone
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication
@@ -38,6 +38,7 @@ from knox.signals import token_expired
 from rest_framework import exceptions
 
 from athletes.models import Athlete, Coach
+from athletes.sql import column
 
 INVALID = "Invalid token."
 
@@ -111,32 +112,26 @@ def token_query() -> tuple[str, tuple[str, ...]]:
     would leave answering another shape than it was prepared for."""
     token, user = get_token_model(), get_user_model()
     t, u, c, a = (m._meta.db_table for m in (token, user, Coach, Athlete))
-    user_id = _column(user, "id")
+    user_id = column(user, "id")
     theirs = {
-        "user_name": f"{u}.{_column(user, user.USERNAME_FIELD)}",
-        "user_is_active": f"{u}.{_column(user, 'is_active')}",
-        "coach_pk": f"{c}.{_column(Coach, 'id')}",
-        "coach_tz": f"{c}.{_column(Coach, 'time_zone')}",
-        "coach_units": f"{c}.{_column(Coach, 'units')}",
-        "athlete_pk": f"{a}.{_column(Athlete, 'id')}",
-        "athlete_units": f"{a}.{_column(Athlete, 'units')}",
+        "user_name": f"{u}.{column(user, user.USERNAME_FIELD)}",
+        "user_is_active": f"{u}.{column(user, 'is_active')}",
+        "coach_pk": f"{c}.{column(Coach, 'id')}",
+        "coach_tz": f"{c}.{column(Coach, 'time_zone')}",
+        "coach_units": f"{c}.{column(Coach, 'units')}",
+        "athlete_pk": f"{a}.{column(Athlete, 'id')}",
+        "athlete_units": f"{a}.{column(Athlete, 'units')}",
     }
     columns = [f"{t}.{field.column}" for field in token._meta.concrete_fields]
     columns += [f"{column} AS {name}" for name, column in theirs.items()]
     sql = (
         f"SELECT {', '.join(columns)}"
-        f" FROM {t} JOIN {u} ON {u}.{user_id} = {t}.{_column(token, 'user')}"
-        f" LEFT JOIN {c} ON {c}.{_column(Coach, 'user')} = {u}.{user_id}"
-        f" LEFT JOIN {a} ON {a}.{_column(Athlete, 'user')} = {u}.{user_id}"
-        f" WHERE {t}.{_column(token, 'token_key')} = %s"
+        f" FROM {t} JOIN {u} ON {u}.{user_id} = {t}.{column(token, 'user')}"
+        f" LEFT JOIN {c} ON {c}.{column(Coach, 'user')} = {u}.{user_id}"
+        f" LEFT JOIN {a} ON {a}.{column(Athlete, 'user')} = {u}.{user_id}"
+        f" WHERE {t}.{column(token, 'token_key')} = %s"
     )
     return sql, tuple(theirs)
-
-
-def _column(model: type[Model], name: str) -> str:
-    field = model._meta.get_field(name)
-    assert isinstance(field, Field) and field.column  # a column of the model's own table
-    return field.column
 
 
 def user_with_profile(token: AuthToken, row: dict[str, Any]) -> User:

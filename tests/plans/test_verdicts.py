@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.db.models import F, FilteredRelation, Q
 from django.urls import reverse
 
 from athletes.models import Athlete
@@ -182,6 +183,68 @@ def test_the_first_visit_stores_the_verdicts_and_the_next_reuses_them():
     planted = {**stored.get(athlete=athletes[0]).verdict, "hard_days": ["planted"]}
     stored.filter(athlete=athletes[0]).update(verdict=planted)
     assert shown(coach)[athletes[0].pk]["hard_days"] == ["planted"]
+
+
+def test_the_roster_query_reads_what_the_orm_reads():
+    """The roster's SQL (plans.verdicts) against the same read as a queryset: the same rows,
+    values and order, for the whole roster and for one athlete; another coach's athletes, the
+    inactive ones and other weeks' verdicts stay out. Names that tie sort by the next key."""
+    coach = CoachFactory()
+    same = {"first_name": "Sam", "last_name": "Lee"}
+    athletes = [
+        AthleteFactory(
+            coach=coach, user__username=f"u{n}", user__first_name="A", user__last_name=f"Z{3 - n}"
+        )
+        for n in range(3)
+    ]
+    athletes += [
+        AthleteFactory(
+            coach=coach, user__username=name, **{f"user__{k}": v for k, v in same.items()}
+        )
+        for name in ("lee-b", "lee-a")
+    ]
+    athletes.append(AthleteFactory(coach=coach, user__first_name="", user__last_name=""))
+    for athlete in athletes[:3]:
+        good_week(athlete)
+    AthleteFactory(coach=coach).deactivate()
+    good_week(AthleteFactory())  # another coach's
+    verdicts.roster_verdicts(coach=coach, week=WEEK)
+    verdicts.roster_verdicts(coach=coach, week=WEEK + timedelta(weeks=1))
+    AthleteRevision.objects.filter(athlete=athletes[1]).delete()  # no revision row
+
+    def by_orm(athlete_id=None):
+        query = Athlete.objects.filter(coach=coach, is_active=True)
+        if athlete_id is not None:
+            query = query.filter(pk=athlete_id)
+        return list(
+            query.annotate(
+                stored=FilteredRelation("verdicts", condition=Q(verdicts__week_start=WEEK))
+            )
+            .order_by("user__last_name", "user__first_name", "user__username", "pk")
+            .values(
+                "pk",
+                "time_zone",
+                first_name=F("user__first_name"),
+                last_name=F("user__last_name"),
+                username=F("user__username"),
+                current_revision=F("revision__revision"),
+                stored_revision=F("stored__revision"),
+                stored_rules_version=F("stored__rules_version"),
+                stored_verdict=F("stored__verdict"),
+            )
+        )
+
+    rows = verdicts._roster_with_verdicts(coach, WEEK)
+    assert rows == by_orm()
+    # Blank names first, then by last name, first name, username: one row per athlete, though
+    # each has verdicts of two weeks.
+    order = [athletes[5], athletes[4], athletes[3], athletes[2], athletes[1], athletes[0]]
+    assert [row["pk"] for row in rows] == [athlete.pk for athlete in order]
+    assert [row["pk"] for row in rows if row["current_revision"] is None] == [athletes[1].pk]
+    # Decoded, and this week's: the sessions are in this week, none in the next.
+    planned = {row["pk"]: row["stored_verdict"]["planned"] > 0 for row in rows}
+    assert planned == {athlete.pk: athlete in athletes[:3] for athlete in athletes}
+    assert verdicts._roster_with_verdicts(coach, WEEK, athletes[2].pk) == by_orm(athletes[2].pk)
 
 
 def test_a_verdict_of_an_older_revision_is_judged_again():
