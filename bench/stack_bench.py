@@ -5,7 +5,9 @@ One process, one throw-away database (SQLite, or PostgreSQL with DATABASE_URL), 
 handlers built from the app's own settings: the app as configured (every middleware), the app
 with no middleware, and a bare view with no middleware and no database (what bench/bare.py
 serves through gunicorn). Rounds of --requests calls to each address, turn about, so a busy
-machine favours none; reported: medians over the rounds of the CPU time of this process per
+machine favours none (the addresses: the bare view, /healthz without and with the
+middleware, the token ping, and the week as bench/api_bench.py reads it, its cached answer);
+reported: medians over the rounds of the CPU time of this process per
 request, and of the wall time (which on PostgreSQL includes the server's share of a query).
 The ratios are those of bench/api_bench.py, inverted to costs: /healthz at half the bare
 view's requests/s or better means its cost at most 2x the bare view's.

@@ -7,9 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from athletes.models import Athlete
 from plans import selectors
+from plans.domain import compliance
 from plans.domain import types as domain
 from plans.models import AthleteRevision, PlanStatus, WeeklyPlan
 from plans.selectors import Detail, read_head, read_span, read_week, read_weeks
@@ -219,3 +222,21 @@ def test_a_span_of_weeks_for_the_progress_page(athlete, django_assert_num_querie
 def test_a_week_that_does_not_start_on_a_monday_is_refused(athlete):
     with pytest.raises(selectors.ServiceError, match="not one"):
         read_week(athlete, MONDAY + timedelta(days=1))
+
+
+@given(
+    shares=st.lists(st.integers(min_value=0, max_value=10_000), min_size=6, max_size=6),
+    until=st.datetimes(
+        min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.timezones()
+    ),
+)
+def test_a_cached_compliance_comes_back_as_it_went_in(shares, until):
+    """The dashboard's compliance is cached as plain numbers (selectors._for_cache): the same
+    shares, and the same instant to the microsecond, where the horizon decides whether it
+    still holds."""
+    answer = selectors.RecentCompliance(
+        compliance.Share(*shares[:3]), compliance.Share(*shares[3:]), until
+    )
+    back = selectors._from_cache(selectors._for_cache(answer))
+    assert back == answer
+    assert back.holds_until - until == timedelta(0)
