@@ -5,9 +5,10 @@ rows hold."""
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from athletes.models import Athlete
@@ -230,6 +231,11 @@ def test_a_week_that_does_not_start_on_a_monday_is_refused(athlete):
         min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.timezones()
     ),
 )
+# In the fold of a clock change (both readings of 01:00 as Adak went back an hour) and in its
+# gap (02:30 as Berlin went forward): instants that compare unequal across zones.
+@example(shares=[1] * 6, until=datetime(2010, 11, 7, 1, 0, tzinfo=ZoneInfo("America/Adak")))
+@example(shares=[1] * 6, until=datetime(2010, 11, 7, 1, 0, fold=1, tzinfo=ZoneInfo("America/Adak")))
+@example(shares=[1] * 6, until=datetime(2026, 3, 29, 2, 30, tzinfo=ZoneInfo("Europe/Berlin")))
 def test_a_cached_compliance_comes_back_as_it_went_in(shares, until):
     """The dashboard's compliance is cached as plain numbers (selectors._for_cache): the same
     shares, and the same instant to the microsecond, where the horizon decides whether it
@@ -238,5 +244,8 @@ def test_a_cached_compliance_comes_back_as_it_went_in(shares, until):
         compliance.Share(*shares[:3]), compliance.Share(*shares[3:]), until
     )
     back = selectors._from_cache(selectors._for_cache(answer))
-    assert back == answer
-    assert back.holds_until - until == timedelta(0)
+    assert (back.short, back.long) == (answer.short, answer.long)
+    # The same instant, compared in UTC: == between zones is False for a local time in a
+    # clock change's fold or gap (PEP 495), whatever the instant.
+    assert back.holds_until.astimezone(UTC) == until.astimezone(UTC)
+    assert back.holds_until.tzinfo == UTC
